@@ -1,0 +1,108 @@
+// The config file's shape. Every key is checked; unknown keys are errors so a typo never passes silently.
+import {z} from 'zod';
+import {parseSize} from './size.js';
+import {parseDurationMs} from './duration.js';
+
+const size = z.string().transform((text, ctx) => {
+	const value = parseSize(text);
+	if (value === undefined) {
+		ctx.addIssue({code: 'custom', message: `expected a size like 8GiB, got ${JSON.stringify(text)}`});
+		return z.NEVER;
+	}
+	return value;
+});
+
+const duration = z.union([z.string(), z.number()]).transform((text, ctx) => {
+	const value = typeof text === 'number' ? undefined : parseDurationMs(text);
+	if (value === undefined || value <= 0) {
+		ctx.addIssue({code: 'custom', message: `expected a duration like 5s, got ${JSON.stringify(text)}`});
+		return z.NEVER;
+	}
+	return value;
+});
+
+// Names become iptables comments, chain suffixes and file names: keep them plain.
+const name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, 'expected a lower-case name like m1');
+
+const ipv4 = z
+	.string()
+	.regex(
+		/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+		'expected an IPv4 address like 192.168.1.20',
+	);
+
+const url = z.string().regex(/^https?:\/\/[^\s]+$/, 'expected a URL like http://192.168.1.10:9090');
+
+export const clusterSchema = z.strictObject({
+	context: z.string().min(1, 'expected a kubeconfig context name'),
+	host: name,
+	submarinerNamespace: z.string().min(1).default('submariner-operator'),
+	colour: z.enum(['cyan', 'magenta', 'green', 'yellow', 'blue', 'red', 'white']).optional(),
+});
+
+export const hostSchema = z.strictObject({
+	memory: size,
+	reserved: size.default(2 * 2 ** 30),
+	address: ipv4,
+	plan: z.record(name, size).default({}),
+	// Which node_exporter series is this host: the value of its `instance` label (or `nodeExporter.label`).
+	nodeExporter: z
+		.union([z.string().min(1), z.strictObject({label: z.string().min(1).default('instance'), value: z.string().min(1)})])
+		.optional(),
+	// Plan lines matched to pods by label `app` or name prefix; overrides per line.
+	match: z.record(name, z.array(z.string().min(1))).default({}),
+});
+
+export const prometheusSchema = z.strictObject({
+	url,
+	interval: duration.default(5000),
+	timeout: duration.default(3000),
+	basicAuth: z.strictObject({username: z.string(), password: z.string()}).optional(),
+	bearerToken: z.string().min(1).optional(),
+	tls: z.strictObject({insecureSkipVerify: z.boolean().default(false), ca: z.string().optional()}).optional(),
+	// The scrape job per cluster, so "Prometheus cannot see m2" is visible.
+	jobs: z.record(name, z.string().min(1)).default({}),
+});
+
+export const drillPointSchema = z.strictObject({
+	host: name,
+	via: z.enum(['local', 'sudo', 'ssh', 'docker', 'netns', 'sim']),
+	destination: z.string().regex(/^([a-zA-Z0-9._-]+@)?[a-zA-Z0-9.-]+$/, 'expected user@host').optional(),
+	container: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'expected a container name').optional(),
+	netns: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'expected a network namespace name').optional(),
+	// with via: sim, the simulator's control URL (labwatch sim prints it).
+	url: url.optional(),
+	// Addresses to drop; default: every other host's address.
+	peers: z.array(ipv4).optional(),
+});
+
+export const drillSchema = z.strictObject({
+	ttl: duration.default(60_000),
+	chain: z
+		.string()
+		.regex(/^LABWATCH-[A-Z0-9-]{1,18}$/, 'expected a chain name starting with LABWATCH-')
+		.default('LABWATCH-PARTITION'),
+	points: z.array(drillPointSchema).optional(),
+});
+
+export const probeSchema = z.strictObject({
+	interval: duration.default(1000),
+	timeout: duration.default(1500),
+});
+
+export const configSchema = z.strictObject({
+	kubeconfig: z.string().min(1).optional(),
+	clusters: z.record(name, clusterSchema).refine(value => Object.keys(value).length > 0, 'expected at least one cluster'),
+	hosts: z.record(name, hostSchema),
+	prometheus: prometheusSchema.optional(),
+	drill: drillSchema.default({ttl: 60_000, chain: 'LABWATCH-PARTITION'}),
+	probe: probeSchema.default({interval: 1000, timeout: 1500}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type ClusterConfig = z.output<typeof clusterSchema>;
+export type HostConfig = z.output<typeof hostSchema>;
+export type PrometheusConfig = z.output<typeof prometheusSchema>;
+export type DrillConfig = z.output<typeof drillSchema>;
+export type DrillPointConfig = z.output<typeof drillPointSchema>;

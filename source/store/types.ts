@@ -1,0 +1,121 @@
+import type {HostBudget, PrometheusStatus} from '../budget/types.js';
+import type {DrillProgress, PartitionStatus} from '../drill/types.js';
+
+// The shape of what the sources know and the faces show. Sources write into the store; the TUI and
+// `check` read LabSnapshot objects built from it, and never reach past them.
+
+export type Level = 'ok' | 'warn' | 'crit' | 'unknown';
+
+export interface Verdict {
+	level: Level;
+	/** Short reasons, most severe first: "m2 unreachable since 20:14:03: timeout". */
+	reasons: string[];
+}
+
+export type ConnectionPhase = 'connecting' | 'live' | 'reconnecting' | 'unreachable';
+
+export interface ConnectionState {
+	phase: ConnectionPhase;
+	/** When this phase began (ms since epoch). */
+	sinceMs: number;
+	/** Why it is not live: "timeout", "ECONNREFUSED", "HTTP 500". */
+	reason?: string;
+	/** The last moment the cluster was known to answer. */
+	lastLiveMs?: number;
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+/** A pod trimmed to what labwatch shows: the full object is never kept. */
+export interface PodInfo {
+	uid: string;
+	namespace: string;
+	name: string;
+	node?: string;
+	phase: PodPhase;
+	/** All containers ready (Running pods only). */
+	ready: boolean;
+	restarts: number;
+	/** The most pressing problem, if any: CrashLoopBackOff, OOMKilled, ImagePullBackOff, NotReady, Pending, Failed, Restarts. */
+	problem?: string;
+	createdMs: number;
+	memoryRequestBytes: number;
+	memoryLimitBytes: number;
+	/** Only the labels labwatch uses to map pods to plan lines (app, app.kubernetes.io/name, component, job-name). */
+	labels: Record<string, string>;
+}
+
+export interface NodeInfo {
+	name: string;
+	ready: boolean;
+	memoryCapacityBytes: number;
+	memoryAllocatableBytes: number;
+	createdMs: number;
+}
+
+export type SubmarinerStatus = 'connected' | 'connecting' | 'error' | string;
+
+export interface GatewayConnection {
+	remoteCluster: string;
+	remoteHostname: string;
+	status: SubmarinerStatus;
+	statusMessage: string;
+	usingIP?: string;
+	/** latencyRTT.average parsed from its Go duration string. */
+	rttAverageMs?: number;
+	backend?: string;
+}
+
+export interface GatewayInfo {
+	name: string;
+	namespace: string;
+	haStatus: string;
+	version: string;
+	statusFailure: string;
+	localClusterId: string;
+	/** The update-timestamp annotation (Unix seconds × 1000). */
+	updatedMs?: number;
+	connections: GatewayConnection[];
+}
+
+export interface ClusterSnapshot {
+	name: string;
+	context: string;
+	host: string;
+	colour?: string;
+	connection: ConnectionState;
+	/** True when what is shown is not known to be current (the cluster is not live). */
+	stale: boolean;
+	/** Whether the first list of each resource has arrived. */
+	synced: {nodes: boolean; pods: boolean; gateways: boolean};
+	nodes: NodeInfo[];
+	nodeCounts: {ready: number; total: number};
+	podCounts: {running: number; pending: number; failed: number; succeeded: number; total: number};
+	/** Pods, those needing attention first (by severity, then newest); the rest by namespace/name. */
+	pods: PodInfo[];
+	gateways: GatewayInfo[];
+	verdict: Verdict;
+}
+
+export interface FeedEvent {
+	atMs: number;
+	cluster?: string;
+	level: Level;
+	text: string;
+}
+
+export interface LabSnapshot {
+	atMs: number;
+	/** Bumped on every change; equal versions mean equal content. */
+	version: number;
+	clusters: ClusterSnapshot[];
+	/** Gateway verdicts, one per cluster that has Submariner objects. */
+	gateways: Array<{cluster: string; verdict: Verdict; stale: boolean}>;
+	events: FeedEvent[];
+	/** Memory budgets per host; absent until the budget source reports. */
+	hosts?: HostBudget[];
+	prometheus?: PrometheusStatus;
+	partition?: PartitionStatus;
+	drill?: DrillProgress;
+	verdict: Verdict;
+}
