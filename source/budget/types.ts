@@ -2,6 +2,7 @@
 import type {Verdict} from '../store/types.js';
 
 export interface PlanLine {
+	/** The plan line's name, or "other" for pods that map to no line (plannedBytes 0). */
 	name: string;
 	plannedBytes: number;
 	/** Actual working set of the pods mapped to this line (undefined without metrics). */
@@ -18,13 +19,19 @@ export interface HostBudget {
 	plannedBytes: number;
 	requestBytes: number;
 	limitsBytes: number;
-	/** Host use from node_exporter, else the sum of working sets; undefined when neither is known. */
+	/**
+	 * Host use from node_exporter, else the sum of working sets, else (source 'requests') the pods' memory
+	 * requests as an estimate; undefined (source 'none') when not even pods are known.
+	 */
 	actualBytes?: number;
 	/** Where actualBytes came from. */
 	actualSource: 'node-exporter-linux' | 'node-exporter-darwin' | 'working-set' | 'requests' | 'none';
+	/** Why the source is not the host's exporter: "no series node_memory_MemTotal_bytes for instance m2:9100". */
+	sourceNote?: string;
+	/** limit − reserved − actual; negative when over budget. */
 	headroomBytes?: number;
 	lines: PlanLine[];
-	/** Last 30 minutes of actual use, oldest first, for the sparkline. */
+	/** Last 30 minutes of actual use, oldest first, for the sparkline (exporter hosts only). */
 	history: number[];
 	verdict: Verdict;
 }
@@ -32,9 +39,17 @@ export interface HostBudget {
 export interface PrometheusStatus {
 	url: string;
 	state: 'ok' | 'down' | 'unconfigured' | 'partial';
-	/** Why data is missing: "timeout after 3s", "HTTP 503", "no series node_memory_MemTotal_bytes". */
+	/** Why data is missing: "timeout after 3s", "HTTP 503: …", "no series node_memory_MemTotal_bytes …". */
 	reason?: string;
+	/** Every problem seen in the last poll, the first being `reason`. */
+	problems?: string[];
 	lastSuccessMs?: number;
 	/** Scrape target health per job. */
 	targets: Array<{job: string; instance: string; up: boolean}>;
+}
+
+/** What the budget source hands to the store on every change. */
+export interface BudgetUpdate {
+	hosts: HostBudget[];
+	prometheus: PrometheusStatus;
 }

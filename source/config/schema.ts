@@ -87,7 +87,7 @@ export const drillSchema = z.strictObject({
 
 export const probeSchema = z.strictObject({
 	interval: duration.default(1000),
-	timeout: duration.default(1500),
+	timeout: duration.default(1000),
 });
 
 export const configSchema = z.strictObject({
@@ -96,7 +96,7 @@ export const configSchema = z.strictObject({
 	hosts: z.record(name, hostSchema),
 	prometheus: prometheusSchema.optional(),
 	drill: drillSchema.default({ttl: 60_000, chain: 'LABWATCH-PARTITION'}),
-	probe: probeSchema.default({interval: 1000, timeout: 1500}),
+	probe: probeSchema.default({interval: 1000, timeout: 1000}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

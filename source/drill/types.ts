@@ -28,3 +28,56 @@ export interface DrillProgress {
 	error?: string;
 	reportPath?: string;
 }
+
+// Below: the drill's internal vocabulary, shared by its files (not read by the store).
+
+/** Errors are values: a one-line message, never a stack trace at the user. */
+export type Result<T> = {ok: true; value: T} | {ok: false; error: string};
+
+export type Via = 'local' | 'sudo' | 'ssh' | 'docker' | 'netns' | 'sim';
+
+/** One place where rules go, resolved from config and validated. */
+export interface EnforcementPoint {
+	host: string;
+	via: Via;
+	/** "m1 (local)", "m2 (ssh root@192.168.1.20)". */
+	label: string;
+	/** IPv4 addresses dropped in both directions. */
+	peers: string[];
+	destination?: string;
+	container?: string;
+	netns?: string;
+	url?: string;
+}
+
+export interface CommandResult {
+	exitCode: number;
+	stdout: string;
+	stderr: string;
+}
+
+/** One command as run at a point and what came back, for the journal. */
+export interface CommandRecord {
+	argv: string[];
+	exitCode: number;
+	stderr?: string;
+}
+
+/** The dead-man's switch scheduled at a point. */
+export interface HealTimer {
+	/** How it was scheduled: "detached sh (pid 1234)", "remote nohup sh (pid 99)", "in-process". */
+	kind: string;
+	pid?: number;
+	/** When the timer fires (ms since epoch). */
+	dueMs: number;
+}
+
+export interface PointOutcome {
+	point: string;
+	ok: boolean;
+	commands: CommandRecord[];
+	error?: string;
+	/** Rules still present when verification failed (iptables -S lines). */
+	left?: string[];
+	timer?: HealTimer;
+}

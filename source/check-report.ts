@@ -1,0 +1,118 @@
+// `check`'s two outputs, text and JSON, drawn from the same snapshot and verdicts as the TUI.
+import type {LabSnapshot, Level} from './store/types.js';
+import {clockTime} from './store/clock-time.js';
+import {formatRtt} from './submariner/go-duration.js';
+import {formatBytes} from './config/size.js';
+
+/** The Nagios plugin convention. */
+export const exitCodes: Record<Level, number> = {ok: 0, warn: 1, crit: 2, unknown: 3};
+export const statusWords: Record<Level, string> = {ok: 'OK', warn: 'WARNING', crit: 'CRITICAL', unknown: 'UNKNOWN'};
+
+export function checkText(snapshot: LabSnapshot): string {
+	const lines: string[] = [];
+	const {verdict} = snapshot;
+	const live = snapshot.clusters.filter(cluster => cluster.connection.phase === 'live').length;
+	const summary = verdict.reasons[0] ?? `${live}/${snapshot.clusters.length} clusters live`;
+	lines.push(`LABWATCH ${statusWords[verdict.level]} - ${summary}`);
+	for (const cluster of snapshot.clusters) {
+		const {connection} = cluster;
+		let state: string;
+		if (connection.phase === 'live') {
+			const {running, pending, failed, total} = cluster.podCounts;
+			state = `live, nodes ${cluster.nodeCounts.ready}/${cluster.nodeCounts.total} Ready, pods ${running} running ${pending} pending ${failed} failed of ${total}`;
+		} else {
+			state = `${connection.phase} since ${clockTime(connection.sinceMs)}${connection.reason ? `: ${connection.reason}` : ''}`;
+		}
+		lines.push(`${cluster.name} ${statusWords[cluster.verdict.level]} ${state}`);
+		for (const reason of cluster.verdict.reasons.filter(reason => !reason.includes(' unreachable since '))) lines.push(`  ${reason}`);
+	}
+	for (const gateway of snapshot.gateways) {
+		const cluster = snapshot.clusters.find(each => each.name === gateway.cluster);
+		const connections = (cluster?.gateways ?? [])
+			.filter(each => each.haStatus === 'active')
+			.flatMap(each => each.connections)
+			.map(connection => `→${connection.remoteCluster} ${connection.status}${connection.rttAverageMs !== undefined ? ` ${formatRtt(connection.rttAverageMs)}` : ''}`);
+		const staleNote = gateway.stale ? ' (stale)' : '';
+		lines.push(`gateway ${gateway.cluster} ${statusWords[gateway.verdict.level]}${staleNote} ${connections.join(', ') || 'no connections'}`);
+	}
+	for (const host of snapshot.hosts ?? []) {
+		const used = host.actualBytes === undefined ? 'use unknown' : `${formatBytes(host.actualBytes)} used`;
+		lines.push(`host ${host.host} ${statusWords[host.verdict.level]} ${used} of ${formatBytes(host.limitBytes - host.reservedBytes)} usable (${host.actualSource})`);
+		for (const reason of host.verdict.reasons) lines.push(`  ${reason}`);
+	}
+	if (snapshot.prometheus && snapshot.prometheus.state !== 'ok') {
+		lines.push(`prometheus ${snapshot.prometheus.state} ${snapshot.prometheus.url}${snapshot.prometheus.reason ? `: ${snapshot.prometheus.reason}` : ''}`);
+	}
+	if (snapshot.partition?.active) {
+		const since = snapshot.partition.sinceMs ? ` since ${clockTime(snapshot.partition.sinceMs)}` : '';
+		lines.push(`partition WARNING active${since} at ${snapshot.partition.points.join(', ')}`);
+	} else if (snapshot.partition?.leftover) {
+		lines.push(`partition WARNING leftover rules at ${snapshot.partition.points.join(', ')}: run labwatch heal`);
+	}
+	return lines.join('\n') + '\n';
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+export function checkJson(snapshot: LabSnapshot): Record<string, unknown> {
+	return {
+		status: statusWords[snapshot.verdict.level],
+		exitCode: exitCodes[snapshot.verdict.level],
+		checkedAt: iso(snapshot.atMs),
+		reasons: snapshot.verdict.reasons,
+		clusters: snapshot.clusters.map(cluster => ({
+			name: cluster.name,
+			context: cluster.context,
+			host: cluster.host,
+			status: statusWords[cluster.verdict.level],
+			reachable: cluster.connection.phase === 'live' || cluster.connection.phase === 'reconnecting',
+			connection: {
+				phase: cluster.connection.phase,
+				since: iso(cluster.connection.sinceMs),
+				reason: cluster.connection.reason ?? null,
+				lastLive: iso(cluster.connection.lastLiveMs),
+			},
+			nodes: cluster.nodeCounts,
+			pods: cluster.podCounts,
+			problems: cluster.pods
+				.filter(pod => pod.problem)
+				.slice(0, 50)
+				.map(pod => ({namespace: pod.namespace, name: pod.name, problem: pod.problem, phase: pod.phase, restarts: pod.restarts, node: pod.node ?? null})),
+			reasons: cluster.verdict.reasons,
+		})),
+		gateways: snapshot.gateways.map(gateway => {
+			const cluster = snapshot.clusters.find(each => each.name === gateway.cluster);
+			return {
+				cluster: gateway.cluster,
+				status: statusWords[gateway.verdict.level],
+				stale: gateway.stale,
+				reasons: gateway.verdict.reasons,
+				gateways: (cluster?.gateways ?? []).map(each => ({
+					name: each.name,
+					haStatus: each.haStatus,
+					statusFailure: each.statusFailure,
+					updated: iso(each.updatedMs),
+					connections: each.connections.map(connection => ({
+						remoteCluster: connection.remoteCluster,
+						status: connection.status,
+						statusMessage: connection.statusMessage,
+						rttAverageMs: connection.rttAverageMs ?? null,
+					})),
+				})),
+			};
+		}),
+		...(snapshot.hosts ? {hosts: snapshot.hosts.map(host => ({...host, status: statusWords[host.verdict.level]}))} : {}),
+		...(snapshot.prometheus ? {prometheus: snapshot.prometheus} : {}),
+		...(snapshot.partition
+			? {
+					partition: {
+						active: snapshot.partition.active,
+						since: iso(snapshot.partition.sinceMs),
+						ttl: snapshot.partition.ttlMs === undefined ? null : snapshot.partition.ttlMs / 1000,
+						points: snapshot.partition.points,
+						leftover: snapshot.partition.leftover,
+					},
+				}
+			: {}),
+	};
+}

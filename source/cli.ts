@@ -1,0 +1,142 @@
+// The only place that reads argv: picks the subcommand, maps flags, and turns errors into one line
+// and an exit code. Heavy faces (Ink, the simulator) are imported only by the subcommands that use them.
+import meow from 'meow';
+import {ConfigError} from './config/errors.js';
+import {parseDurationMs} from './config/duration.js';
+
+const help = `
+  Usage
+    $ labwatch [--config FILE]          the live TUI (needs a terminal)
+    $ labwatch --demo                   the TUI on a simulated homelab (no cluster needed)
+    $ labwatch check [--json] [--timeout 5s]
+    $ labwatch init [--force]           write a commented config file
+    $ labwatch sim [--kubeconfig FILE] [--config-out FILE]
+    $ labwatch partition [--ttl 60s] [--dry-run] [--yes] [--force]
+    $ labwatch heal                     remove every labwatch partition rule found
+    $ labwatch drills                   list drill reports
+
+  Options
+    --config FILE     config file (default: $LABWATCH_CONFIG, then $XDG_CONFIG_HOME/labwatch/config.yaml)
+    --demo            run against an in-process simulated homelab
+    --json            check: one JSON document on stdout
+    --timeout S       check: bound the whole run (default 5s)
+    --read-only       TUI: hide every key that changes anything
+    --ascii           TUI: plain ASCII borders
+    --ttl D           partition: heal by itself after D (default drill.ttl, 60s)
+    --dry-run         partition: print the commands, change nothing
+    --yes             partition: do not ask
+    --force           init: overwrite; partition: cut even if it severs labwatch's own path
+    sim: --bind ADDR --port N --only m1|m2 --pods N --churn R --peer URL --kubeconfig FILE --config-out FILE
+
+  Exit codes (check): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. A bad config or flag exits 2 with one line.
+`;
+
+const cli = meow(help, {
+	importMeta: import.meta,
+	allowUnknownFlags: false,
+	flags: {
+		config: {type: 'string'},
+		demo: {type: 'boolean', default: false},
+		json: {type: 'boolean', default: false},
+		timeout: {type: 'string', default: '5s'},
+		readOnly: {type: 'boolean', default: false},
+		ascii: {type: 'boolean', default: false},
+		ttl: {type: 'string'},
+		dryRun: {type: 'boolean', default: false},
+		yes: {type: 'boolean', default: false},
+		force: {type: 'boolean', default: false},
+		bind: {type: 'string'},
+		port: {type: 'number'},
+		only: {type: 'string'},
+		pods: {type: 'number'},
+		churn: {type: 'number'},
+		peer: {type: 'string'},
+		kubeconfig: {type: 'string'},
+		configOut: {type: 'string'},
+	},
+});
+
+function durationFlag(name: string, value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	const ms = parseDurationMs(/^\d+(\.\d+)?$/.test(value) ? `${value}s` : value);
+	if (ms === undefined || ms <= 0) throw new ConfigError(`--${name}: expected a duration like 5s, got "${value}"`);
+	return ms;
+}
+
+async function main(): Promise<number> {
+	const [command = 'tui', ...rest] = cli.input;
+	if (rest.length > 0) throw new ConfigError(`unexpected argument "${rest[0]}" (see labwatch --help)`);
+	const flags = cli.flags;
+	switch (command) {
+		case 'tui': {
+			if (!process.stdout.isTTY || !process.stdin.isTTY) {
+				process.stderr.write('labwatch: the TUI needs a terminal (over SSH use -t). For a one-shot health check run: labwatch check\n');
+				return 3;
+			}
+			const {runTui} = await import('./tui/run-tui.js');
+			return runTui({configFlag: flags.config, demo: flags.demo, readOnly: flags.readOnly, ascii: flags.ascii});
+		}
+		case 'check': {
+			const {runCheck} = await import('./check.js');
+			return runCheck({
+				configFlag: flags.config,
+				demo: flags.demo,
+				json: flags.json,
+				timeoutMs: durationFlag('timeout', flags.timeout) ?? 5000,
+			});
+		}
+		case 'init': {
+			const {resolveConfigPath} = await import('./config/load.js');
+			const {writeConfigTemplate} = await import('./config/init.js');
+			const {path} = resolveConfigPath(flags.config);
+			writeConfigTemplate(path, flags.force);
+			process.stdout.write(`wrote ${path}\nedit the contexts and addresses, then run: labwatch check --config ${path}\n`);
+			return 0;
+		}
+		case 'sim': {
+			const {runSimCommand} = await import('./sim/command.js');
+			await runSimCommand({
+				bind: flags.bind,
+				port: flags.port,
+				only: flags.only,
+				pods: flags.pods,
+				churn: flags.churn,
+				peer: flags.peer,
+				kubeconfig: flags.kubeconfig,
+				configOut: flags.configOut,
+			});
+			return 0;
+		}
+		case 'partition':
+		case 'heal':
+		case 'drills': {
+			const {runDrillCommand} = await import('./drill-cli.js');
+			return runDrillCommand(command, {
+				configFlag: flags.config,
+				demo: flags.demo,
+				ttlMs: durationFlag('ttl', flags.ttl),
+				dryRun: flags.dryRun,
+				yes: flags.yes,
+				force: flags.force,
+			});
+		}
+		default:
+			throw new ConfigError(`unknown command "${command}" (see labwatch --help)`);
+	}
+}
+
+main().then(
+	code => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		if (error instanceof ConfigError) {
+			process.stderr.write(`labwatch: ${error.message}\n`);
+			process.exitCode = error.exitCode;
+			return;
+		}
+		process.stderr.write(`labwatch: ${(error as Error)?.message ?? String(error)}\n`);
+		if (process.env.LABWATCH_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+		process.exitCode = 3;
+	},
+);

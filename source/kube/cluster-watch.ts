@@ -1,0 +1,129 @@
+// Everything labwatch watches in one cluster: a /readyz probe that owns the connection state, and one
+// reflector per resource feeding the store. The probe decides; reflectors are resumed when it says the
+// cluster answers again, so a healed partition resumes from the last version without a relist.
+import type {KubeConfig} from '@kubernetes/client-node';
+import type {LabStore} from '../store/lab-store.js';
+import {Reflector, type ResourceKind, type ReflectorSink} from './reflector.js';
+import {gatewaysKind, nodesKind, podsKind} from './resources.js';
+import {probeReadyz} from './probe.js';
+
+export interface ClusterWatchOptions {
+	probeIntervalMs: number;
+	probeTimeoutMs: number;
+	/** List and watch-open deadline. */
+	requestTimeoutMs?: number;
+	/** A cluster refusing or erroring this long counts as unreachable, not just reconnecting. */
+	unreachableAfterMs?: number;
+}
+
+export class ClusterWatch {
+	private readonly reflectors: Array<Reflector<any>> = [];
+	private readonly failures = new Map<string, string>();
+	private probeTimer: NodeJS.Timeout | undefined;
+	private running = false;
+	private failingSinceMs: number | undefined;
+
+	constructor(
+		private readonly kc: KubeConfig,
+		private readonly cluster: {name: string; submarinerNamespace: string},
+		private readonly store: LabStore,
+		private readonly options: ClusterWatchOptions,
+	) {
+		const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+		const name = cluster.name;
+		this.add(nodesKind, {
+			replace: nodes => store.replaceNodes(name, nodes),
+			upsert: node => store.upsertNode(name, node),
+			remove: key => store.removeNode(name, key),
+			missing: () => this.fail('nodes', 'nodes API not found'),
+		}, requestTimeoutMs);
+		this.add(podsKind, {
+			replace: pods => store.replacePods(name, pods),
+			upsert: pod => store.upsertPod(name, pod),
+			remove: key => store.removePod(name, key),
+			missing: () => this.fail('pods', 'pods API not found'),
+		}, requestTimeoutMs);
+		this.add(gatewaysKind(cluster.submarinerNamespace), {
+			replace: gateways => store.replaceGateways(name, gateways),
+			upsert: gateway => store.upsertGateway(name, gateway),
+			remove: key => store.removeGateway(name, key),
+			missing: () => store.markGatewaysMissing(name),
+		}, requestTimeoutMs);
+	}
+
+	start(): void {
+		if (this.running) return;
+		this.running = true;
+		for (const reflector of this.reflectors) reflector.start();
+		void this.probe();
+	}
+
+	stop(): void {
+		this.running = false;
+		clearTimeout(this.probeTimer);
+		for (const reflector of this.reflectors) reflector.stop();
+	}
+
+	private add<T>(kind: ResourceKind<T>, sink: Omit<ReflectorSink<T>, 'activity' | 'failure'>, requestTimeoutMs: number) {
+		const reflector = new Reflector(this.kc, kind, {
+			...sink,
+			activity: () => {
+				if (this.failures.delete(kind.name)) this.updatePhase();
+				else if (this.store.connection(this.cluster.name)?.phase === 'connecting') this.updatePhase();
+			},
+			failure: reason => this.fail(kind.name, reason),
+		}, {requestTimeoutMs});
+		this.reflectors.push(reflector);
+	}
+
+	private fail(kind: string, reason: string): void {
+		if (!this.running) return;
+		this.failures.set(kind, `${kind}: ${reason}`);
+		this.updatePhase();
+	}
+
+	private async probe(): Promise<void> {
+		if (!this.running) return;
+		const startedMs = Date.now();
+		const result = await probeReadyz(this.kc, this.options.probeTimeoutMs);
+		if (!this.running) return;
+		const name = this.cluster.name;
+		const phase = this.store.connection(name)?.phase;
+		if (result.ok) {
+			this.failingSinceMs = undefined;
+			if (phase === 'unreachable' || phase === 'reconnecting') {
+				// Watches opened or hung during the outage may never speak again: reopen from the last version.
+				for (const reflector of this.reflectors) reflector.resume();
+				this.failures.clear();
+			}
+			this.updatePhase();
+		} else {
+			this.failingSinceMs ??= startedMs;
+			const longEnough = Date.now() - this.failingSinceMs >= (this.options.unreachableAfterMs ?? 5000);
+			// Silence (a timeout) is what a cut or a sleeping laptop looks like: unreachable at once.
+			// A refusal or an HTTP error is a server restarting: reconnecting, until it lasts.
+			if (result.silent || longEnough || phase === 'connecting' || phase === 'unreachable') {
+				this.store.setConnection(name, 'unreachable', result.reason);
+			} else {
+				this.store.setConnection(name, 'reconnecting', result.reason);
+			}
+		}
+		const elapsedMs = Date.now() - startedMs;
+		this.probeTimer = setTimeout(() => void this.probe(), Math.max(0, this.options.probeIntervalMs - elapsedMs));
+	}
+
+	/** With the probe answering: live, unless a resource keeps failing or the first lists are not in yet. */
+	private updatePhase(): void {
+		if (!this.running || this.failingSinceMs !== undefined) return;
+		const name = this.cluster.name;
+		const [failure] = this.failures.values();
+		if (failure) {
+			const phase = this.store.connection(name)?.phase;
+			this.store.setConnection(name, phase === 'connecting' ? 'connecting' : 'reconnecting', failure);
+			return;
+		}
+		const phase = this.store.connection(name)?.phase;
+		if (phase === 'connecting' && !this.store.isSynced(name)) return;
+		this.store.setConnection(name, 'live');
+	}
+}

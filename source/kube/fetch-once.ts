@@ -1,0 +1,50 @@
+// `check` needs one consistent look, not a watch: list each resource once, under a deadline.
+import type {KubeConfig} from '@kubernetes/client-node';
+import type {LabStore} from '../store/lab-store.js';
+import {getJson, KubeRequestError} from './http.js';
+import {gatewaysKind, nodesKind, podsKind} from './resources.js';
+import type {ResourceKind} from './reflector.js';
+
+async function listAll<T>(kc: KubeConfig, kind: ResourceKind<T>, signal: AbortSignal, timeoutMs: number): Promise<T[] | 'missing'> {
+	const items: T[] = [];
+	let continueToken: string | undefined;
+	do {
+		const query = new URLSearchParams({limit: '500'});
+		if (continueToken) query.set('continue', continueToken);
+		try {
+			const page = await getJson<{metadata?: {continue?: string}; items?: any[]}>(kc, `${kind.path}?${query}`, {signal, timeoutMs});
+			for (const object of page.items ?? []) items.push(kind.trim(object));
+			continueToken = page.metadata?.continue || undefined;
+		} catch (error) {
+			if (error instanceof KubeRequestError && error.statusCode === 404) return 'missing';
+			throw error;
+		}
+	} while (continueToken);
+	return items;
+}
+
+/** Fills the store with one cluster's nodes, pods and gateways, or marks it unreachable with the reason. */
+export async function fetchClusterOnce(
+	kc: KubeConfig,
+	cluster: {name: string; submarinerNamespace: string},
+	store: LabStore,
+	timeoutMs: number,
+): Promise<void> {
+	const signal = AbortSignal.timeout(timeoutMs);
+	try {
+		const [nodes, pods, gateways] = await Promise.all([
+			listAll(kc, nodesKind, signal, timeoutMs),
+			listAll(kc, podsKind, signal, timeoutMs),
+			listAll(kc, gatewaysKind(cluster.submarinerNamespace), signal, timeoutMs),
+		]);
+		if (nodes === 'missing' || pods === 'missing') throw new KubeRequestError('core API not found (is this a Kubernetes API server?)');
+		store.replaceNodes(cluster.name, nodes);
+		store.replacePods(cluster.name, pods);
+		if (gateways === 'missing') store.markGatewaysMissing(cluster.name);
+		else store.replaceGateways(cluster.name, gateways);
+		store.setConnection(cluster.name, 'live');
+	} catch (error) {
+		const reason = signal.aborted ? `timeout after ${Math.round(timeoutMs / 100) / 10}s` : (error as Error).message;
+		store.setConnection(cluster.name, 'unreachable', reason);
+	}
+}

@@ -1,0 +1,22 @@
+// A partition drops packets silently: an open watch just goes quiet. Only an active probe with a short
+// deadline tells "unreachable" from "nothing happened", so every cluster is asked /readyz every second.
+import type {KubeConfig} from '@kubernetes/client-node';
+import {KubeRequestError, openRequest} from './http.js';
+
+export type ProbeResult = {ok: true} | {ok: false; reason: string; silent: boolean};
+
+export async function probeReadyz(kc: KubeConfig, timeoutMs: number): Promise<ProbeResult> {
+	const deadline = AbortSignal.timeout(timeoutMs);
+	try {
+		const response = await openRequest(kc, '/readyz', {signal: deadline, timeoutMs});
+		const chunks: Buffer[] = [];
+		for await (const chunk of response) chunks.push(chunk as Buffer);
+		if (response.statusCode === 200) return {ok: true};
+		const body = Buffer.concat(chunks).toString('utf8').trim().split('\n')[0]?.slice(0, 80) ?? '';
+		return {ok: false, reason: `not ready: HTTP ${response.statusCode}${body ? ` ${body}` : ''}`, silent: false};
+	} catch (error) {
+		const message = error instanceof KubeRequestError ? error.message : String((error as Error).message);
+		const silent = deadline.aborted || message === 'timeout';
+		return {ok: false, reason: silent ? 'timeout' : message, silent};
+	}
+}

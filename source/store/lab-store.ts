@@ -1,0 +1,331 @@
+// The one store. Sources write facts into it; the TUI and `check` read snapshots. A snapshot is built at
+// most once per change (and per second, for ages and staleness), never per watch event, so a burst of
+// events costs one rebuild.
+import type {
+	ClusterSnapshot,
+	ConnectionPhase,
+	ConnectionState,
+	FeedEvent,
+	GatewayInfo,
+	LabSnapshot,
+	NodeInfo,
+	PodInfo,
+} from './types.js';
+import type {HostBudget, PrometheusStatus} from '../budget/types.js';
+import type {DrillProgress, PartitionStatus} from '../drill/types.js';
+import {clusterVerdict, gatewayVerdict, overallVerdict} from './verdicts.js';
+import {comparePods} from './pod-order.js';
+import {isGatewayStale} from '../submariner/gateway.js';
+import {describeTransition} from './feed.js';
+
+export interface ClusterIdentity {
+	name: string;
+	context: string;
+	host: string;
+	colour?: string;
+}
+
+interface ClusterData {
+	identity: ClusterIdentity;
+	connection: ConnectionState;
+	pods: Map<string, PodInfo>;
+	nodes: Map<string, NodeInfo>;
+	gateways: Map<string, GatewayInfo>;
+	synced: {nodes: boolean; pods: boolean; gateways: boolean};
+	/** Sorted pod list, rebuilt only after this cluster's pods changed. */
+	sortedPods?: PodInfo[];
+}
+
+export interface LabStoreOptions {
+	clock?: () => number;
+	/** Feed events kept (a bounded ring: the pane stays open for days). */
+	feedLimit?: number;
+}
+
+export class LabStore {
+	private readonly clusters = new Map<string, ClusterData>();
+	private readonly feed: FeedEvent[] = [];
+	private readonly listeners = new Set<() => void>();
+	private readonly clock: () => number;
+	private readonly feedLimit: number;
+	private changeVersion = 0;
+	private notifyScheduled = false;
+	private cached: {snapshot: LabSnapshot; version: number; second: number} | undefined;
+	private hosts: HostBudget[] | undefined;
+	private prometheus: PrometheusStatus | undefined;
+	private partition: PartitionStatus | undefined;
+	private drill: DrillProgress | undefined;
+
+	constructor(clusters: ClusterIdentity[], options: LabStoreOptions = {}) {
+		this.clock = options.clock ?? Date.now;
+		this.feedLimit = options.feedLimit ?? 200;
+		for (const identity of clusters) {
+			this.clusters.set(identity.name, {
+				identity,
+				connection: {phase: 'connecting', sinceMs: this.clock()},
+				pods: new Map(),
+				nodes: new Map(),
+				gateways: new Map(),
+				synced: {nodes: false, pods: false, gateways: false},
+			});
+		}
+	}
+
+	get version(): number {
+		return this.changeVersion;
+	}
+
+	clusterNames(): string[] {
+		return [...this.clusters.keys()];
+	}
+
+	/** Called after changes, at most once per event-loop turn however many changes there were. */
+	subscribe(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	// ---- connection -------------------------------------------------------------------------
+
+	connection(cluster: string): ConnectionState | undefined {
+		return this.clusters.get(cluster)?.connection;
+	}
+
+	setConnection(cluster: string, phase: ConnectionPhase, reason?: string): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		const previous = data.connection;
+		if (previous.phase === phase && previous.reason === reason) return;
+		const now = this.clock();
+		const lastLiveMs = phase === 'live' ? now : previous.phase === 'live' ? now : previous.lastLiveMs;
+		// A failure that only changes its wording keeps its start time: "unreachable since 20:14:03".
+		const sinceMs = previous.phase === phase ? previous.sinceMs : now;
+		data.connection = {phase, sinceMs, reason, lastLiveMs};
+		if (previous.phase !== phase) {
+			const text = describeTransition(cluster, previous.phase, phase, reason);
+			if (text) this.addEvent({atMs: now, cluster, level: phase === 'live' ? 'ok' : phase === 'unreachable' ? 'crit' : 'warn', text});
+		}
+		this.changed();
+	}
+
+	// ---- objects ---------------------------------------------------------------------------
+
+	replacePods(cluster: string, pods: PodInfo[]): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		const next = new Map(pods.map(pod => [pod.uid, pod]));
+		if (data.synced.pods) for (const pod of pods) this.notePodChange(cluster, data.pods.get(pod.uid), pod);
+		data.pods = next;
+		data.synced.pods = true;
+		data.sortedPods = undefined;
+		this.changed();
+	}
+
+	upsertPod(cluster: string, pod: PodInfo): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		this.notePodChange(cluster, data.pods.get(pod.uid), pod);
+		data.pods.set(pod.uid, pod);
+		data.sortedPods = undefined;
+		this.changed();
+	}
+
+	removePod(cluster: string, uid: string): void {
+		const data = this.clusters.get(cluster);
+		if (!data?.pods.delete(uid)) return;
+		data.sortedPods = undefined;
+		this.changed();
+	}
+
+	replaceNodes(cluster: string, nodes: NodeInfo[]): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		if (data.synced.nodes) for (const node of nodes) this.noteNodeChange(cluster, data.nodes.get(node.name), node);
+		data.nodes = new Map(nodes.map(node => [node.name, node]));
+		data.synced.nodes = true;
+		this.changed();
+	}
+
+	upsertNode(cluster: string, node: NodeInfo): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		this.noteNodeChange(cluster, data.nodes.get(node.name), node);
+		data.nodes.set(node.name, node);
+		this.changed();
+	}
+
+	removeNode(cluster: string, name: string): void {
+		const data = this.clusters.get(cluster);
+		if (!data?.nodes.delete(name)) return;
+		this.addEvent({atMs: this.clock(), cluster, level: 'warn', text: `${cluster}: node ${name} removed`});
+		this.changed();
+	}
+
+	replaceGateways(cluster: string, gateways: GatewayInfo[]): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		if (data.synced.gateways) for (const gateway of gateways) this.noteGatewayChange(cluster, data.gateways.get(gatewayKey(gateway)), gateway);
+		data.gateways = new Map(gateways.map(gateway => [gatewayKey(gateway), gateway]));
+		data.synced.gateways = true;
+		this.changed();
+	}
+
+	upsertGateway(cluster: string, gateway: GatewayInfo): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		this.noteGatewayChange(cluster, data.gateways.get(gatewayKey(gateway)), gateway);
+		data.gateways.set(gatewayKey(gateway), gateway);
+		this.changed();
+	}
+
+	removeGateway(cluster: string, key: string): void {
+		const data = this.clusters.get(cluster);
+		if (!data?.gateways.delete(key)) return;
+		this.changed();
+	}
+
+	/** Submariner is not installed in this cluster: no gateways, and nothing to wait for. */
+	markGatewaysMissing(cluster: string): void {
+		const data = this.clusters.get(cluster);
+		if (!data || (data.synced.gateways && data.gateways.size === 0)) return;
+		data.gateways.clear();
+		data.synced.gateways = true;
+		this.changed();
+	}
+
+	isSynced(cluster: string): boolean {
+		const synced = this.clusters.get(cluster)?.synced;
+		return Boolean(synced?.nodes && synced.pods && synced.gateways);
+	}
+
+	// ---- other sources ---------------------------------------------------------------------
+
+	setBudgets(hosts: HostBudget[] | undefined, prometheus: PrometheusStatus | undefined): void {
+		this.hosts = hosts;
+		this.prometheus = prometheus;
+		this.changed();
+	}
+
+	setDrill(partition: PartitionStatus | undefined, drill: DrillProgress | undefined): void {
+		this.partition = partition;
+		this.drill = drill;
+		this.changed();
+	}
+
+	addEvent(event: FeedEvent): void {
+		this.feed.push(event);
+		if (this.feed.length > this.feedLimit) this.feed.splice(0, this.feed.length - this.feedLimit);
+		this.changed();
+	}
+
+	// ---- reading ---------------------------------------------------------------------------
+
+	/** The current state as plain data. Cached per change and per second of the clock. */
+	snapshot(): LabSnapshot {
+		const atMs = this.clock();
+		const second = Math.floor(atMs / 1000);
+		if (this.cached && this.cached.version === this.changeVersion && this.cached.second === second) {
+			return this.cached.snapshot;
+		}
+		const clusters = [...this.clusters.values()].map(data => this.clusterSnapshot(data, atMs));
+		const gateways = clusters
+			.filter(cluster => cluster.synced.gateways && (cluster.gateways.length > 0 || cluster.stale === false))
+			.filter(cluster => cluster.gateways.length > 0)
+			.map(cluster => ({
+				cluster: cluster.name,
+				verdict: gatewayVerdict(cluster, atMs),
+				stale: cluster.stale || cluster.gateways.every(gateway => isGatewayStale(gateway, atMs)),
+			}));
+		const snapshot: LabSnapshot = {
+			atMs,
+			version: this.changeVersion,
+			clusters,
+			gateways,
+			events: [...this.feed],
+			hosts: this.hosts,
+			prometheus: this.prometheus,
+			partition: this.partition,
+			drill: this.drill,
+			verdict: {level: 'unknown', reasons: []},
+		};
+		snapshot.verdict = overallVerdict(snapshot);
+		this.cached = {snapshot, version: this.changeVersion, second};
+		return snapshot;
+	}
+
+	private clusterSnapshot(data: ClusterData, atMs: number): ClusterSnapshot {
+		data.sortedPods ??= [...data.pods.values()].sort((a, b) => comparePods(a, b, atMs));
+		const podCounts = {running: 0, pending: 0, failed: 0, succeeded: 0, total: data.pods.size};
+		for (const pod of data.pods.values()) {
+			if (pod.phase === 'Running') podCounts.running++;
+			else if (pod.phase === 'Pending') podCounts.pending++;
+			else if (pod.phase === 'Failed') podCounts.failed++;
+			else if (pod.phase === 'Succeeded') podCounts.succeeded++;
+		}
+		const nodes = [...data.nodes.values()].sort((a, b) => a.name.localeCompare(b.name));
+		const snapshot: ClusterSnapshot = {
+			name: data.identity.name,
+			context: data.identity.context,
+			host: data.identity.host,
+			colour: data.identity.colour,
+			connection: data.connection,
+			stale: data.connection.phase !== 'live',
+			synced: {...data.synced},
+			nodes,
+			nodeCounts: {ready: nodes.filter(node => node.ready).length, total: nodes.length},
+			podCounts,
+			pods: data.sortedPods,
+			gateways: [...data.gateways.values()].sort((a, b) => a.name.localeCompare(b.name)),
+			verdict: {level: 'unknown', reasons: []},
+		};
+		snapshot.verdict = clusterVerdict(snapshot, atMs);
+		return snapshot;
+	}
+
+	// ---- change feed -----------------------------------------------------------------------
+
+	private notePodChange(cluster: string, before: PodInfo | undefined, after: PodInfo): void {
+		if (!after.problem || after.problem === 'Pending' || after.problem === before?.problem) return;
+		if (!before && after.problem === 'NotReady') return; // a pod starting up
+		this.addEvent({
+			atMs: this.clock(),
+			cluster,
+			level: after.problem === 'Restarts' || after.problem === 'NotReady' ? 'warn' : 'crit',
+			text: `${cluster}: pod ${after.namespace}/${after.name} ${after.problem}`,
+		});
+	}
+
+	private noteNodeChange(cluster: string, before: NodeInfo | undefined, after: NodeInfo): void {
+		if (before && before.ready !== after.ready) {
+			this.addEvent({atMs: this.clock(), cluster, level: after.ready ? 'ok' : 'crit', text: `${cluster}: node ${after.name} ${after.ready ? 'Ready' : 'NotReady'}`});
+		}
+	}
+
+	private noteGatewayChange(cluster: string, before: GatewayInfo | undefined, after: GatewayInfo): void {
+		for (const connection of after.connections) {
+			const previous = before?.connections.find(other => other.remoteCluster === connection.remoteCluster);
+			if (previous && previous.status !== connection.status) {
+				this.addEvent({
+					atMs: this.clock(),
+					cluster,
+					level: connection.status === 'connected' ? 'ok' : connection.status === 'error' ? 'crit' : 'warn',
+					text: `${cluster}: gateway connection to ${connection.remoteCluster} ${connection.status}`,
+				});
+			}
+		}
+	}
+
+	private changed(): void {
+		this.changeVersion++;
+		if (this.notifyScheduled || this.listeners.size === 0) return;
+		this.notifyScheduled = true;
+		setImmediate(() => {
+			this.notifyScheduled = false;
+			for (const listener of this.listeners) listener();
+		});
+	}
+}
+
+export function gatewayKey(gateway: Pick<GatewayInfo, 'namespace' | 'name'>): string {
+	return `${gateway.namespace}/${gateway.name}`;
+}

@@ -1,0 +1,122 @@
+// Verdicts are computed here once and shown by both faces, so the TUI and `check` never disagree.
+import type {ClusterSnapshot, LabSnapshot, Level, Verdict} from './types.js';
+import {isGatewayStale} from '../submariner/gateway.js';
+import {formatAge} from '../config/duration.js';
+import {clockTime} from './clock-time.js';
+
+/** Worst first. UNKNOWN ranks below WARNING: "we cannot tell" should not hide "something is wrong". */
+const rank: Record<Level, number> = {ok: 0, unknown: 1, warn: 2, crit: 3};
+
+export function worst(levels: Level[]): Level {
+	return levels.reduce<Level>((a, b) => (rank[b] > rank[a] ? b : a), 'ok');
+}
+
+export function combine(verdicts: Verdict[]): Verdict {
+	const level = worst(verdicts.map(verdict => verdict.level));
+	const reasons = verdicts
+		.filter(verdict => verdict.level !== 'ok')
+		.sort((a, b) => rank[b.level] - rank[a.level])
+		.flatMap(verdict => verdict.reasons);
+	return {level, reasons};
+}
+
+const failingProblems = new Set(['CrashLoopBackOff', 'OOMKilled', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'Failed', 'Error']);
+/** Pending for longer than this is a problem; shorter is a pod being scheduled or a CI job starting. */
+export const pendingTooLongMs = 5 * 60_000;
+
+export function clusterVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict {
+	const {name, connection} = cluster;
+	const why = connection.reason ? `: ${connection.reason}` : '';
+	if (connection.phase === 'unreachable') {
+		return {level: 'crit', reasons: [`${name} unreachable since ${clockTime(connection.sinceMs)}${why}`]};
+	}
+	if (connection.phase === 'connecting') return {level: 'unknown', reasons: [`${name} not answered yet${why}`]};
+	const levels: Level[] = [];
+	const reasons: string[] = [];
+	if (connection.phase === 'reconnecting') {
+		levels.push('warn');
+		reasons.push(`${name} reconnecting for ${formatAge(nowMs - connection.sinceMs)}${why}`);
+	}
+	const {ready, total} = cluster.nodeCounts;
+	if (cluster.synced.nodes && total === 0) {
+		levels.push('crit');
+		reasons.push(`${name} has no nodes`);
+	} else if (ready < total) {
+		levels.push(ready === 0 ? 'crit' : 'warn');
+		const notReady = cluster.nodes.filter(node => !node.ready).map(node => node.name);
+		reasons.push(`${name} ${total - ready}/${total} nodes NotReady (${notReady.slice(0, 3).join(', ')})`);
+	}
+	const failing = cluster.pods.filter(pod => pod.problem && failingProblems.has(pod.problem));
+	if (failing.length > 0) {
+		levels.push('warn');
+		const named = failing.slice(0, 3).map(pod => `${pod.namespace}/${pod.name} ${pod.problem}`).join(', ');
+		reasons.push(`${name} ${failing.length} pod${failing.length === 1 ? '' : 's'} failing: ${named}${failing.length > 3 ? ', …' : ''}`);
+	}
+	const stuck = cluster.pods.filter(pod => pod.phase === 'Pending' && nowMs - pod.createdMs > pendingTooLongMs);
+	if (stuck.length > 0) {
+		levels.push('warn');
+		reasons.push(`${name} ${stuck.length} pod${stuck.length === 1 ? '' : 's'} Pending over 5m`);
+	}
+	return {level: worst(levels), reasons};
+}
+
+/** Submariner's monitor rules (submariner.md §5): up, degraded, down. */
+export function gatewayVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict {
+	const active = cluster.gateways.filter(gateway => gateway.haStatus === 'active');
+	const name = cluster.name;
+	if (active.length === 0) return {level: 'crit', reasons: [`${name} has no active Submariner gateway`]};
+	const levels: Level[] = [];
+	const reasons: string[] = [];
+	for (const gateway of active) {
+		if (gateway.statusFailure) {
+			levels.push('crit');
+			reasons.push(`${name} gateway ${gateway.name}: ${gateway.statusFailure}`);
+		}
+		// Old data from an unreachable cluster is already reported as such; only a live cluster's
+		// gateway that stopped syncing means its gateway pod is gone.
+		if (!cluster.stale && isGatewayStale(gateway, nowMs)) {
+			levels.push('crit');
+			const age = gateway.updatedMs ? formatAge(nowMs - gateway.updatedMs) : 'ever';
+			reasons.push(`${name} gateway ${gateway.name} not updated for ${age}`);
+		}
+		if (gateway.connections.length === 0) {
+			levels.push('crit');
+			reasons.push(`${name} gateway ${gateway.name} has no connections`);
+		}
+		for (const connection of gateway.connections) {
+			const message = connection.statusMessage ? `: ${connection.statusMessage}` : '';
+			if (connection.status === 'error') {
+				levels.push('crit');
+				reasons.push(`${name}→${connection.remoteCluster} connection error${message}`);
+			} else if (connection.status === 'connecting') {
+				levels.push('warn');
+				reasons.push(`${name}→${connection.remoteCluster} connecting${message}`);
+			} else if (connection.status === 'connected' && connection.statusMessage) {
+				levels.push('warn');
+				reasons.push(`${name}→${connection.remoteCluster} degraded${message}`);
+			} else if (connection.status !== 'connected') {
+				levels.push('warn');
+				reasons.push(`${name}→${connection.remoteCluster} ${connection.status}${message}`);
+			}
+		}
+	}
+	return {level: worst(levels), reasons};
+}
+
+export function overallVerdict(snapshot: LabSnapshot): Verdict {
+	const parts: Verdict[] = snapshot.clusters.map(cluster => cluster.verdict);
+	for (const gateway of snapshot.gateways) {
+		// A gateway seen only through stale data is not evidence either way.
+		if (!gateway.stale) parts.push(gateway.verdict);
+	}
+	for (const host of snapshot.hosts ?? []) parts.push(host.verdict);
+	if (snapshot.prometheus && snapshot.prometheus.state === 'down') {
+		parts.push({level: 'warn', reasons: [`prometheus ${snapshot.prometheus.url} down${snapshot.prometheus.reason ? `: ${snapshot.prometheus.reason}` : ''}`]});
+	}
+	if (snapshot.partition?.active) {
+		parts.push({level: 'warn', reasons: [`partition drill active (${snapshot.partition.points.join(', ')})`]});
+	} else if (snapshot.partition?.leftover) {
+		parts.push({level: 'warn', reasons: ['leftover partition rules found: run `labwatch heal`']});
+	}
+	return combine(parts);
+}
