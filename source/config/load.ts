@@ -84,6 +84,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 	}
 	const key = path.length > 0 ? path.join('.') : '(top level)';
 	if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${key}: required`;
+	if (issue.code === 'invalid_value') return `${key}: expected one of ${issue.values.map(String).join(', ')}`;
 	if (issue.code === 'invalid_key') return `${key}: ${issue.issues[0]?.message ?? issue.message}`;
 	if (issue.code === 'invalid_type') {
 		const expected = issue.expected === 'record' || issue.expected === 'object' ? 'a mapping' : issue.expected;

@@ -15,7 +15,6 @@ import type {HostBudget, PrometheusStatus} from '../budget/types.js';
 import type {DrillProgress, PartitionStatus} from '../drill/types.js';
 import {clusterVerdict, gatewayVerdict, overallVerdict} from './verdicts.js';
 import {comparePods} from './pod-order.js';
-import {isGatewayStale} from '../submariner/gateway.js';
 import {describeTransition} from './feed.js';
 
 export interface ClusterIdentity {
@@ -228,14 +227,11 @@ export class LabStore {
 			return this.cached.snapshot;
 		}
 		const clusters = [...this.clusters.values()].map(data => this.clusterSnapshot(data, atMs));
+		// Clusters without Submariner objects (not installed) get no gateway verdict. `stale` here means
+		// the cluster itself is not live, so its gateways are last-known data, not evidence.
 		const gateways = clusters
-			.filter(cluster => cluster.synced.gateways && (cluster.gateways.length > 0 || cluster.stale === false))
 			.filter(cluster => cluster.gateways.length > 0)
-			.map(cluster => ({
-				cluster: cluster.name,
-				verdict: gatewayVerdict(cluster, atMs),
-				stale: cluster.stale || cluster.gateways.every(gateway => isGatewayStale(gateway, atMs)),
-			}));
+			.map(cluster => ({cluster: cluster.name, verdict: gatewayVerdict(cluster, atMs), stale: cluster.stale}));
 		const snapshot: LabSnapshot = {
 			atMs,
 			version: this.changeVersion,

@@ -19,7 +19,8 @@ export function parseGoDurationMs(text: string | undefined): number | undefined 
 		total += Number(match[1]) * unitMs[match[2]!]!;
 		consumed = part.lastIndex;
 	}
-	return consumed === rest.length && consumed > 0 ? sign * total : undefined;
+	// Nanoseconds are the finest unit Go prints: round away float noise below them.
+	return consumed === rest.length && consumed > 0 ? (sign * Math.round(total * 1e6)) / 1e6 : undefined;
 }
 
 /** "0.69 ms", "12 ms", "1.2 s" for an RTT column. */
