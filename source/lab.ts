@@ -23,6 +23,8 @@ export interface Lab {
 	configLabel: string;
 	store: LabStore;
 	kubeconfigs: Map<string, KubeConfig>;
+	/** With --demo: the in-process homelab's control URL (POST /_sim/partition, /_sim/heal). */
+	demo?: {controlUrl: string};
 	/** Undo everything opened for this lab (the demo homelab, temp files). */
 	close(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function openLab(options: LabOptions): Promise<Lab> {
 	const cleanups: Array<() => Promise<void> | void> = [];
 	let config: Config;
 	let configLabel: string;
+	let demo: Lab['demo'];
 	if (options.demo) {
 		const {startHomelab} = await import('./sim/homelab.js');
 		const sim = await startHomelab({podsPerCluster: options.demoPods, churnPerSecond: options.demoChurn});
@@ -43,6 +46,7 @@ export async function openLab(options: LabOptions): Promise<Lab> {
 		writeFileSync(kubeconfigPath, sim.kubeconfigYaml(), {mode: 0o600});
 		config = validateConfig(sim.configFor(kubeconfigPath), 'demo');
 		configLabel = 'demo';
+		demo = {controlUrl: sim.controlUrl};
 	} else {
 		const loaded = loadConfig(options.configFlag);
 		config = loaded.config;
@@ -62,7 +66,7 @@ export async function openLab(options: LabOptions): Promise<Lab> {
 			[...new Set(identities.map(identity => identity.context))],
 			config.kubeconfig,
 		);
-		return {config, configLabel, store: new LabStore(identities), kubeconfigs, close};
+		return {config, configLabel, store: new LabStore(identities), kubeconfigs, demo, close};
 	} catch (error) {
 		await close();
 		throw error;

@@ -77,6 +77,8 @@ export interface PointOutcome {
 	ok: boolean;
 	commands: CommandRecord[];
 	error?: string;
+	/** Whether anything was changed at the point (a failed cut that changed nothing needs no rollback there). */
+	applied?: boolean;
 	/** Rules still present when verification failed (iptables -S lines). */
 	left?: string[];
 	timer?: HealTimer;

@@ -2,6 +2,7 @@
 // hold managedFields, specs and annotations for every pod, which is most of a cluster's memory cost.
 import type {NodeInfo, PodInfo, PodPhase} from '../store/types.js';
 import {parseQuantity} from '../config/size.js';
+import {tracing} from '../trace.js';
 
 type Json = Record<string, any>;
 
@@ -28,7 +29,9 @@ export function trimPod(object: Json): PodInfo {
 		const value = metadata.labels?.[key];
 		if (typeof value === 'string') labels[key] = value;
 	}
+	const stamp = tracing ? Number(metadata.annotations?.['labwatch.sim/stamp']) : Number.NaN;
 	return {
+		...(Number.isFinite(stamp) ? {stampMs: stamp} : {}),
 		uid: String(metadata.uid ?? `${metadata.namespace}/${metadata.name}`),
 		namespace: String(metadata.namespace ?? ''),
 		name: String(metadata.name ?? ''),

@@ -54,6 +54,8 @@ export class LabStore {
 	private prometheus: PrometheusStatus | undefined;
 	private partition: PartitionStatus | undefined;
 	private drill: DrillProgress | undefined;
+	/** Benchmarks: simulator stamps seen since the last frame (only filled while tracing). */
+	private stamps: number[] = [];
 
 	constructor(clusters: ClusterIdentity[], options: LabStoreOptions = {}) {
 		this.clock = options.clock ?? Date.now;
@@ -124,6 +126,7 @@ export class LabStore {
 		const data = this.clusters.get(cluster);
 		if (!data) return;
 		this.notePodChange(cluster, data.pods.get(pod.uid), pod);
+		if (pod.stampMs !== undefined && this.stamps.length < 10_000) this.stamps.push(pod.stampMs);
 		data.pods.set(pod.uid, pod);
 		data.sortedPods = undefined;
 		this.changed();
@@ -215,6 +218,13 @@ export class LabStore {
 		this.feed.push(event);
 		if (this.feed.length > this.feedLimit) this.feed.splice(0, this.feed.length - this.feedLimit);
 		this.changed();
+	}
+
+	/** Benchmarks: the stamps of changes the next frame will show, handed over once. */
+	drainStamps(): number[] {
+		const stamps = this.stamps;
+		this.stamps = [];
+		return stamps;
 	}
 
 	// ---- reading ---------------------------------------------------------------------------

@@ -43,6 +43,8 @@ export interface PodInfo {
 	memoryLimitBytes: number;
 	/** Only the labels labwatch uses to map pods to plan lines (app, app.kubernetes.io/name, component, job-name). */
 	labels: Record<string, string>;
+	/** Benchmarks only (LABWATCH_TRACE): when the simulator made the change this object carries. */
+	stampMs?: number;
 }
 
 export interface NodeInfo {

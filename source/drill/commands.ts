@@ -1,0 +1,190 @@
+// The shell face of drills: `labwatch partition`, `labwatch heal`, `labwatch drills`. Each returns an exit code
+// and prints one-line errors; the lead wires them into cli.ts.
+import {createInterface} from 'node:readline/promises';
+import {readFile} from 'node:fs/promises';
+import type {Config} from '../config/schema.js';
+import {DrillRunner, type DrillPlan} from './runner.js';
+import {formatCommand} from './plan.js';
+import {healScript} from './deadman.js';
+import {shellQuote} from './argv.js';
+import {Journal, stateDirFrom} from './journal.js';
+import type {TimelineReport} from './timeline.js';
+
+export interface Output {
+	write(text: string): unknown;
+}
+
+export interface DrillCommandOptions {
+	config: Config;
+	stdout: Output;
+	stderr: Output;
+	/** Default: $XDG_STATE_HOME/labwatch. */
+	stateDir?: string;
+	env?: NodeJS.ProcessEnv;
+	sshExtra?: string[];
+}
+
+export interface PartitionCommandOptions extends DrillCommandOptions {
+	ttlMs?: number;
+	dryRun?: boolean;
+	yes?: boolean;
+	force?: boolean;
+	/** Whether a person can answer (default: stdin and stdout are terminals). */
+	interactive?: boolean;
+	/** Asks "cut now?"; default reads a line from the terminal. */
+	confirm?: (question: string) => Promise<boolean>;
+	/** For sim points, which only this process heals: wait for the TTL (default true). */
+	waitForSimHeal?: boolean;
+}
+
+function runnerFor(options: DrillCommandOptions, by: string): DrillRunner {
+	return new DrillRunner({config: options.config, stateDir: options.stateDir, env: options.env, sshExtra: options.sshExtra, by});
+}
+
+function clock(ms: number): string {
+	return new Date(ms).toTimeString().slice(0, 8);
+}
+
+/** The commands as a person would paste them; the heal script is printed once, not inside every line. */
+function display(argv: string[]): string {
+	const marker = '\u0000HEAL_SCRIPT\u0000';
+	const words = argv.map(word => (word === healScript ? marker : word.replace(shellQuote(healScript), '"$HEAL_SCRIPT"')));
+	return formatCommand(words).replaceAll(`'${marker}'`, '"$HEAL_SCRIPT"');
+}
+
+export function formatPlan(plan: DrillPlan): string {
+	const lines = [`Partition drill ${plan.drillId}: cut for ${Math.round(plan.ttlMs / 1000)} s, chain ${plan.chain}`];
+	let usesScript = false;
+	plan.points.forEach((entry, index) => {
+		lines.push('', `${entry.point.label}: drop ${entry.point.peers.join(', ')} both ways`);
+		lines.push('  cut:', ...entry.cut.map(argv => `    ${display(argv)}`));
+		const timer = plan.timers[index] ?? [];
+		if (timer.length > 0) {
+			usesScript = true;
+			lines.push(`  heal scheduled on the point (runs after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
+		}
+		if (entry.note) lines.push(`  note: ${entry.note}`);
+		lines.push('  heal (labwatch heal; each -D repeats until none is left):', ...entry.heal.map(argv => `    ${display(argv)}`));
+	});
+	if (usesScript) lines.push('', 'HEAL_SCRIPT (heals only while the chain still carries this drill id):', ...healScript.split('\n').map(line => `    ${line}`));
+	return `${lines.join('\n')}\n`;
+}
+
+async function askTerminal(question: string): Promise<boolean> {
+	const reader = createInterface({input: process.stdin, output: process.stdout});
+	try {
+		return /^y(es)?$/i.test((await reader.question(question)).trim());
+	} finally {
+		reader.close();
+	}
+}
+
+/** `labwatch partition [--ttl 60s] [--dry-run] [--yes] [--force]`. */
+export async function runPartitionCommand(options: PartitionCommandOptions): Promise<number> {
+	const {stdout, stderr} = options;
+	const runner = runnerFor(options, 'labwatch partition');
+	try {
+		const planned = runner.plan(options.ttlMs);
+		if (!planned.ok) {
+			stderr.write(`labwatch: ${planned.error}\n`);
+			return 2;
+		}
+		stdout.write(formatPlan(planned.value));
+		if (options.dryRun) {
+			const dry = await runner.cut({ttlMs: options.ttlMs, dryRun: true});
+			if (dry.ok && dry.value.warning) stdout.write(`\nwarning: ${dry.value.warning}\n`);
+			stdout.write('\ndry run: nothing changed\n');
+			return 0;
+		}
+		if (!options.yes) {
+			const interactive = options.interactive ?? (process.stdin.isTTY === true && process.stdout.isTTY === true);
+			if (!interactive) {
+				stderr.write('labwatch: refusing to cut without confirmation: not a terminal, pass --yes\n');
+				return 2;
+			}
+			const confirmed = await (options.confirm ?? askTerminal)('\nCut now? [y/N] ');
+			if (!confirmed) {
+				stdout.write('cancelled: nothing changed\n');
+				return 1;
+			}
+		}
+		const cut = await runner.cut({ttlMs: options.ttlMs, force: options.force});
+		if (!cut.ok) {
+			stderr.write(`labwatch: ${cut.error}\n`);
+			return cut.error.startsWith('refusing') ? 2 : 1;
+		}
+		if (cut.value.warning) stderr.write(`labwatch: warning (--force): ${cut.value.warning}\n`);
+		for (const outcome of cut.value.outcomes) {
+			const timer = outcome.timer;
+			const heals = timer ? `heals by itself at ${clock(timer.dueMs)} (${timer.kind}${timer.pid ? ` pid ${timer.pid}` : ''})` : '';
+			stdout.write(`cut applied at ${outcome.point}, verified; ${heals}\n`);
+		}
+		stdout.write(`drill ${cut.value.drillId} is live; heal now with: labwatch heal\n`);
+		const simPoints = cut.value.plan.points.filter(entry => entry.point.via === 'sim');
+		if (simPoints.length > 0 && options.waitForSimHeal !== false) {
+			// The simulator keeps no timer: this process is the heal, so it stays until the TTL (Ctrl-C heals now).
+			stdout.write(`sim points heal from this process: waiting ${Math.round(cut.value.plan.ttlMs / 1000)} s (Ctrl-C heals now)\n`);
+			await new Promise<void>(resolve => {
+				const done = (): void => {
+					clearTimeout(timer);
+					process.off('SIGINT', done);
+					resolve();
+				};
+				const timer = setTimeout(done, cut.value.plan.ttlMs);
+				process.on('SIGINT', done);
+			});
+			return printHeal(await runner.heal('labwatch partition (ttl)'), stdout, stderr);
+		}
+		return 0;
+	} finally {
+		runner.dispose();
+	}
+}
+
+function printHeal(result: Awaited<ReturnType<DrillRunner['heal']>>, stdout: Output, stderr: Output): number {
+	if (!result.ok) {
+		stderr.write(`labwatch: ${result.error}\n`);
+		return 1;
+	}
+	for (const outcome of result.value.outcomes) stdout.write(`${outcome.point}: ${outcome.applied ? 'removed the labwatch rules, verified' : 'clean, nothing to remove'}\n`);
+	if (result.value.drillIds.length > 0) stdout.write(`healed drill ${result.value.drillIds.join(', ')}\n`);
+	if (result.value.reportPath) stdout.write(`report: ${result.value.reportPath}\n`);
+	return 0;
+}
+
+/** `labwatch heal`: removes every labwatch rule found at every point, even from a crashed run. */
+export async function runHealCommand(options: DrillCommandOptions): Promise<number> {
+	const runner = runnerFor(options, 'labwatch heal');
+	try {
+		return printHeal(await runner.heal('labwatch heal'), options.stdout, options.stderr);
+	} finally {
+		runner.dispose();
+	}
+}
+
+/** `labwatch drills`: the reports in the state directory, newest last. */
+export async function runDrillsCommand(options: Omit<DrillCommandOptions, 'config'> & {config?: Config}): Promise<number> {
+	const journal = new Journal(options.stateDir ?? stateDirFrom(options.env ?? process.env));
+	const ids = await journal.listReports();
+	if (ids.length === 0) {
+		options.stdout.write(`no drill reports in ${journal.dir}/drills\n`);
+		return 0;
+	}
+	for (const id of ids) {
+		let report: TimelineReport & {points?: string[]; outcome?: string};
+		try {
+			report = JSON.parse(await readFile(journal.reportPath(id, 'json'), 'utf8')) as typeof report;
+		} catch {
+			options.stdout.write(`${id}  (unreadable report)\n`);
+			continue;
+		}
+		const when = report.cutAtMs ? new Date(report.cutAtMs).toISOString().replace('T', ' ').slice(0, 19) : '—';
+		const heal = report.cutAtMs && report.healAtMs ? `${Math.round((report.healAtMs - report.cutAtMs) / 1000)} s` : '—';
+		const detected = (report.signals ?? [])
+			.filter(signal => signal.detectMs !== undefined)
+			.map(signal => `${signal.signal} ${(signal.detectMs! / 1000).toFixed(1)} s${signal.detectOk === false ? ' (over goal)' : ''}`);
+		options.stdout.write(`${id}  ${when}  cut for ${heal}  ${(report.points ?? []).join(', ')}  ${detected.join('; ') || 'no signals seen'}\n`);
+		options.stdout.write(`    ${journal.reportPath(id, 'md')}\n`);
+	}
+	return 0;
+}

@@ -1,0 +1,219 @@
+// The drill timeline: fed successive LabSnapshots, it records when each signal changed after the cut (detection)
+// and after the heal (recovery). No timers: it only reacts to observe(), so synthetic snapshots test it fully.
+import type {LabSnapshot} from '../store/types.js';
+import type {TimelineMark} from './types.js';
+
+/** The homelab's goal: a partition is detected within 3 s (and a cluster is live again within 3 s of the heal). */
+export const detectGoalMs = 3000;
+export const recoverGoalMs = 3000;
+
+export interface TimelineScope {
+	/** Clusters whose host the cut isolates (their API turns unreachable from here). */
+	cutClusters: string[];
+	/** Clusters whose Submariner gateway should report the connection to a cut cluster as error. */
+	otherClusters: string[];
+	/** Prometheus jobs scraping the cut side; empty: any target that goes down counts. */
+	targetJobs: string[];
+}
+
+type Probe = (snapshot: LabSnapshot) => boolean | undefined;
+
+interface Signal {
+	detect: string;
+	recover: string;
+	/** True while the failure shows; undefined when the snapshot cannot tell. */
+	failing: Probe;
+	/** Whether recovery is held to recoverGoalMs. */
+	recoverGoal: boolean;
+}
+
+export interface SignalReport {
+	signal: string;
+	recovery: string;
+	detectMs?: number;
+	recoverMs?: number;
+	detectOk?: boolean;
+	recoverOk?: boolean;
+}
+
+export interface TimelineReport {
+	drillId: string;
+	cutAtMs?: number;
+	healAtMs?: number;
+	goalDetectMs: number;
+	goalRecoverMs: number;
+	marks: TimelineMark[];
+	signals: SignalReport[];
+}
+
+function signalsFor(scope: TimelineScope): Signal[] {
+	const signals: Signal[] = [];
+	for (const cluster of scope.cutClusters) {
+		signals.push({
+			detect: `${cluster} unreachable`,
+			recover: `${cluster} live`,
+			recoverGoal: true,
+			failing: snapshot => {
+				const found = snapshot.clusters.find(entry => entry.name === cluster);
+				if (!found) return undefined;
+				if (found.connection.phase === 'unreachable') return true;
+				if (found.connection.phase === 'live') return false;
+				return undefined;
+			},
+		});
+	}
+	for (const cluster of scope.otherClusters) {
+		signals.push({
+			detect: `${cluster} gateway connection error`,
+			recover: `${cluster} connection connected`,
+			recoverGoal: false,
+			failing: snapshot => {
+				const found = snapshot.clusters.find(entry => entry.name === cluster);
+				const connections = (found?.gateways ?? [])
+					.flatMap(gateway => gateway.connections)
+					.filter(connection => scope.cutClusters.length === 0 || scope.cutClusters.includes(connection.remoteCluster));
+				if (connections.length === 0) return undefined;
+				if (connections.some(connection => connection.status === 'error')) return true;
+				if (connections.every(connection => connection.status === 'connected')) return false;
+				return undefined;
+			},
+		});
+	}
+	signals.push({
+		detect: 'prometheus target down',
+		recover: 'target up',
+		recoverGoal: false,
+		failing: snapshot => {
+			const targets = snapshot.prometheus?.targets;
+			if (!targets || targets.length === 0) return undefined;
+			const relevant = scope.targetJobs.length > 0 ? targets.filter(target => scope.targetJobs.includes(target.job)) : targets;
+			if (relevant.length === 0) return undefined;
+			return relevant.some(target => !target.up);
+		},
+	});
+	return signals;
+}
+
+export class TimelineRecorder {
+	private readonly signals: Signal[];
+	private readonly marks: TimelineMark[] = [];
+	private readonly detected = new Map<string, number>();
+	private readonly recovered = new Map<string, number>();
+	private cutAtMs?: number;
+	private healAtMs?: number;
+
+	constructor(
+		readonly drillId: string,
+		scope: TimelineScope,
+	) {
+		this.signals = signalsFor(scope);
+	}
+
+	/** The moment the first point was cut: detection times count from here. */
+	cutStarted(atMs: number): void {
+		this.cutAtMs ??= atMs;
+	}
+
+	cutApplied(point: string, atMs: number): void {
+		this.cutStarted(atMs);
+		this.push(`cut applied ${point}`, atMs, this.cutAtMs!);
+	}
+
+	healApplied(atMs: number): void {
+		if (this.healAtMs !== undefined || this.cutAtMs === undefined) return;
+		this.healAtMs = atMs;
+		this.push('heal applied', atMs, this.cutAtMs);
+	}
+
+	observe(snapshot: LabSnapshot): boolean {
+		if (this.cutAtMs === undefined) return false;
+		const before = this.marks.length;
+		for (const signal of this.signals) {
+			const failing = signal.failing(snapshot);
+			if (failing === true && !this.detected.has(signal.detect) && this.healAtMs === undefined) {
+				this.detected.set(signal.detect, snapshot.atMs);
+				this.push(signal.detect, snapshot.atMs, this.cutAtMs);
+			}
+			// Recovery counts only after the heal, and only for a signal that was seen failing.
+			if (failing === false && this.healAtMs !== undefined && this.detected.has(signal.detect) && !this.recovered.has(signal.recover)) {
+				this.recovered.set(signal.recover, snapshot.atMs);
+				this.push(signal.recover, snapshot.atMs, this.healAtMs);
+			}
+		}
+		return this.marks.length !== before;
+	}
+
+	/** True once every signal seen failing has recovered after the heal. */
+	get complete(): boolean {
+		return this.healAtMs !== undefined && [...this.detected.keys()].every(detect => this.recovered.has(this.signals.find(signal => signal.detect === detect)!.recover));
+	}
+
+	timeline(): TimelineMark[] {
+		return [...this.marks];
+	}
+
+	report(): TimelineReport {
+		return {
+			drillId: this.drillId,
+			cutAtMs: this.cutAtMs,
+			healAtMs: this.healAtMs,
+			goalDetectMs: detectGoalMs,
+			goalRecoverMs: recoverGoalMs,
+			marks: this.timeline(),
+			signals: this.signals.map(signal => {
+				const detectAt = this.detected.get(signal.detect);
+				const recoverAt = this.recovered.get(signal.recover);
+				const detectMs = detectAt !== undefined && this.cutAtMs !== undefined ? detectAt - this.cutAtMs : undefined;
+				const recoverMs = recoverAt !== undefined && this.healAtMs !== undefined ? recoverAt - this.healAtMs : undefined;
+				return {
+					signal: signal.detect,
+					recovery: signal.recover,
+					detectMs,
+					recoverMs,
+					detectOk: detectMs === undefined ? undefined : detectMs <= detectGoalMs,
+					recoverOk: recoverMs === undefined || !signal.recoverGoal ? undefined : recoverMs <= recoverGoalMs,
+				};
+			}),
+		};
+	}
+
+	private push(signal: string, atMs: number, fromMs: number): void {
+		this.marks.push({signal, atMs, afterMs: Math.max(0, atMs - fromMs)});
+	}
+}
+
+function seconds(ms: number | undefined): string {
+	return ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function verdict(ok: boolean | undefined, ms: number | undefined): string {
+	if (ms === undefined) return 'not seen';
+	if (ok === undefined) return '';
+	return ok ? 'ok' : 'over goal';
+}
+
+export function reportMarkdown(report: TimelineReport, extra: {points: string[]; ttlMs?: number; outcome: string}): string {
+	const iso = (ms: number | undefined): string => (ms === undefined ? '—' : new Date(ms).toISOString());
+	const lines = [
+		`# Partition drill ${report.drillId}`,
+		'',
+		`- Points: ${extra.points.join(', ') || '—'}`,
+		`- Cut: ${iso(report.cutAtMs)}`,
+		`- Heal: ${iso(report.healAtMs)}`,
+		...(extra.ttlMs !== undefined ? [`- TTL: ${Math.round(extra.ttlMs / 1000)} s`] : []),
+		`- Outcome: ${extra.outcome}`,
+		'',
+		`| signal | time to detect | goal ≤ ${report.goalDetectMs / 1000} s | recovery | time to recover | goal |`,
+		'|---|---|---|---|---|---|',
+		...report.signals.map(
+			signal =>
+				`| ${signal.signal} | ${seconds(signal.detectMs)} | ${verdict(signal.detectOk, signal.detectMs)} | ${signal.recovery} | ${seconds(signal.recoverMs)} | ${verdict(signal.recoverOk, signal.recoverMs)} |`,
+		),
+		'',
+		'## Timeline',
+		'',
+		...report.marks.map(mark => `- +${(mark.afterMs / 1000).toFixed(1)} s ${mark.signal} (${iso(mark.atMs)})`),
+		'',
+	];
+	return lines.join('\n');
+}
