@@ -1,0 +1,102 @@
+// Prometheus text exposition for one simulated cluster, so a real Prometheus can scrape the simulator
+// (and the simulator's own query API can answer from the same numbers):
+//   node_memory_MemTotal_bytes / MemAvailable_bytes / MemFree_bytes{host="<host>"}: the cluster's host, Linux
+//     node_exporter names, from model.hostMemory(). The `host` label lets a config pick it out with
+//     `hosts.<h>.nodeExporter: {label: host, value: <h>}` whatever instance the scrape gives it.
+//   container_memory_working_set_bytes{namespace, pod, container, node, cluster}: cAdvisor-style, one series
+//     per container of every Running pod (the pod's working set split by memory request), plus the
+//     pod-level (container="") and pause (container="POD") series a real kubelet also reports.
+// Filler pods (load-test ballast) have no working set and no series, as they do not count in host memory.
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {SimHostMemory, SimPodView} from './cluster-model.js';
+
+/** What the metrics need of a ClusterModel. */
+export interface SimMetricsModel {
+	readonly name: string;
+	readonly host: string;
+	pods(): SimPodView[];
+	hostMemory(): SimHostMemory;
+}
+
+export interface MetricSample {
+	name: string;
+	labels: Record<string, string>;
+	value: number;
+	help: string;
+}
+
+const pauseBytes = 1 << 20;
+
+/** The pod's working set spread over its containers by memory request (evenly when none has one). */
+function containerShares(pod: SimPodView): Array<{container: string; bytes: number}> {
+	const containers = pod.containers.length ? pod.containers : [{name: 'main', memoryRequestBytes: 0}];
+	const requested = containers.reduce((sum, container) => sum + container.memoryRequestBytes, 0);
+	const shares = containers.map(container => ({
+		container: container.name,
+		bytes: Math.floor(pod.workingSetBytes * (requested > 0 ? container.memoryRequestBytes / requested : 1 / containers.length)),
+	}));
+	// Rounding leftovers go to the first container, so the containers add up to the pod exactly.
+	const leftover = pod.workingSetBytes - shares.reduce((sum, share) => sum + share.bytes, 0);
+	if (shares[0]) shares[0].bytes += leftover;
+	return shares;
+}
+
+export function simMetricSamples(model: SimMetricsModel): MetricSample[] {
+	const memory = model.hostMemory();
+	const availableBytes = Math.max(0, memory.totalBytes - memory.usedBytes);
+	const host = {host: model.host};
+	const samples: MetricSample[] = [
+		{name: 'node_memory_MemTotal_bytes', labels: host, value: memory.totalBytes, help: 'Memory information field MemTotal_bytes.'},
+		{name: 'node_memory_MemAvailable_bytes', labels: host, value: availableBytes, help: 'Memory information field MemAvailable_bytes.'},
+		{name: 'node_memory_MemFree_bytes', labels: host, value: availableBytes, help: 'Memory information field MemFree_bytes.'},
+	];
+	const help = 'Current working set of the container in bytes';
+	for (const pod of model.pods()) {
+		if (pod.filler || pod.phase !== 'Running' || !pod.node) continue;
+		const base = {namespace: pod.namespace, pod: pod.name, node: pod.node, cluster: model.name};
+		for (const share of containerShares(pod)) {
+			samples.push({name: 'container_memory_working_set_bytes', labels: {...base, container: share.container}, value: share.bytes, help});
+		}
+		samples.push({name: 'container_memory_working_set_bytes', labels: {...base, container: ''}, value: pod.workingSetBytes + pauseBytes, help});
+		samples.push({name: 'container_memory_working_set_bytes', labels: {...base, container: 'POD'}, value: pauseBytes, help});
+	}
+	return samples;
+}
+
+function escapeLabel(value: string): string {
+	return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+/** Text exposition format 0.0.4, HELP and TYPE once per metric. */
+export function renderExposition(samples: MetricSample[]): string {
+	const byName = new Map<string, MetricSample[]>();
+	for (const sample of samples) byName.set(sample.name, [...(byName.get(sample.name) ?? []), sample]);
+	const lines: string[] = [];
+	for (const [name, group] of byName) {
+		lines.push(`# HELP ${name} ${group[0]!.help}`, `# TYPE ${name} gauge`);
+		for (const sample of group) {
+			const labels = Object.entries(sample.labels)
+				.map(([key, value]) => `${key}="${escapeLabel(value)}"`)
+				.join(',');
+			lines.push(`${name}{${labels}} ${sample.value}`);
+		}
+	}
+	return `${lines.join('\n')}\n`;
+}
+
+export function simMetricsText(model: SimMetricsModel): string {
+	return renderExposition(simMetricSamples(model));
+}
+
+/** GET /metrics for one cluster; mount with `cluster.server.route('/metrics', createMetricsHandler(cluster.model))`. */
+export function createMetricsHandler(model: SimMetricsModel): (req: IncomingMessage, res: ServerResponse) => void {
+	return (req, res) => {
+		if (req.method !== 'GET' && req.method !== 'HEAD') {
+			res.writeHead(405, {allow: 'GET, HEAD'}).end();
+			return;
+		}
+		const body = simMetricsText(model);
+		res.writeHead(200, {'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body)});
+		res.end(req.method === 'HEAD' ? undefined : body);
+	};
+}

@@ -1,0 +1,113 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import type {SimPodView} from '../../source/sim/cluster-model.js';
+import {simMetricSamples, simMetricsText, type SimMetricsModel} from '../../source/sim/metrics.js';
+import {evaluateSimPromql, parseSimPromql, SimPromqlError, type SimSeries} from '../../source/sim/prometheus-api-eval.js';
+import {queries} from '../../source/prom/catalogue.js';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+function podView(name: string, fields: Partial<SimPodView> = {}): SimPodView {
+	return {
+		uid: name,
+		namespace: 'apps',
+		name,
+		node: 'm2-worker',
+		phase: 'Running',
+		labels: {},
+		memoryRequestBytes: 0,
+		memoryLimitBytes: 0,
+		workingSetBytes: 100 * MiB,
+		restarts: 0,
+		containers: [{name: 'main', memoryRequestBytes: 0, memoryLimitBytes: 0, restartCount: 0}],
+		filler: false,
+		...fields,
+	};
+}
+
+const model: SimMetricsModel = {
+	name: 'm2',
+	host: 'm2',
+	hostMemory: () => ({host: 'm2', totalBytes: 8 * GiB, usedBytes: 5 * GiB, reservedBytes: 2 * GiB}),
+	pods: () => [
+		podView('backend-1', {
+			workingSetBytes: 301 * MiB + 1,
+			containers: [
+				{name: 'api', memoryRequestBytes: 200 * MiB, memoryLimitBytes: 0, restartCount: 0},
+				{name: 'sidecar', memoryRequestBytes: 100 * MiB, memoryLimitBytes: 0, restartCount: 0},
+			],
+		}),
+		podView('pending-1', {phase: 'Pending', node: undefined}),
+		podView('filler-1', {namespace: 'load', filler: true}),
+	],
+};
+
+test('exposition: host memory with Linux names, cAdvisor working sets that add up to the pod', () => {
+	const samples = simMetricSamples(model);
+	const value = (name: string, labels: Record<string, string>) =>
+		samples.find(sample => sample.name === name && Object.entries(labels).every(([key, expected]) => sample.labels[key] === expected))?.value;
+	assert.equal(value('node_memory_MemTotal_bytes', {host: 'm2'}), 8 * GiB);
+	assert.equal(value('node_memory_MemAvailable_bytes', {host: 'm2'}), 3 * GiB);
+	const containers = samples.filter(sample => sample.name === 'container_memory_working_set_bytes' && sample.labels.pod === 'backend-1' && sample.labels.container !== '' && sample.labels.container !== 'POD');
+	assert.deepEqual(containers.map(sample => sample.labels.container), ['api', 'sidecar']);
+	assert.equal(containers.reduce((sum, sample) => sum + sample.value, 0), 301 * MiB + 1);
+	assert.equal(samples.filter(sample => sample.labels.pod === 'pending-1' || sample.labels.pod === 'filler-1').length, 0);
+	const text = simMetricsText(model);
+	assert.match(text, /^# TYPE container_memory_working_set_bytes gauge$/m);
+	assert.match(text, /^container_memory_working_set_bytes\{namespace="apps",pod="backend-1",node="m2-worker",cluster="m2",container="api"\} \d+$/m);
+	assert.equal(text.match(/^# TYPE node_memory_MemTotal_bytes gauge$/gm)?.length, 1);
+});
+
+function series(name: string, labels: Record<string, string>, value: number): SimSeries {
+	return {labels: {__name__: name, ...labels}, value};
+}
+
+const samples: SimSeries[] = [
+	series('node_memory_MemTotal_bytes', {instance: 'a', job: 'node'}, 100),
+	series('node_memory_MemAvailable_bytes', {instance: 'a', job: 'node'}, 30),
+	series('node_memory_total_bytes', {instance: 'mac', job: 'node'}, 1000),
+	series('node_memory_internal_bytes', {instance: 'mac', job: 'node'}, 500),
+	series('node_memory_purgeable_bytes', {instance: 'mac', job: 'node'}, 50),
+	series('node_memory_wired_bytes', {instance: 'mac', job: 'node'}, 200),
+	series('node_memory_compressed_bytes', {instance: 'mac', job: 'node'}, 100),
+	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: 'a', job: 'm1'}, 10),
+	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: 'b', job: 'm1'}, 5),
+	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: '', job: 'm1'}, 16),
+	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: 'POD', job: 'm1'}, 1),
+	series('up', {instance: 'a', job: 'node'}, 1),
+	series('up', {instance: 'b', job: 'm2'}, 0),
+];
+
+const run = (query: string) => evaluateSimPromql(parseSimPromql(query), samples);
+
+test('the catalogue queries evaluate as Prometheus would', () => {
+	const hostMemory = run(queries.hostMemory.promql);
+	assert.equal(hostMemory.kind === 'vector' && hostMemory.series.length, 7);
+	assert.deepEqual(run(queries.workingSets.promql), {kind: 'vector', series: [{labels: {namespace: 'n', pod: 'p', job: 'm1'}, value: 15}]});
+	assert.deepEqual(run(queries.hostUsedBytes.promql), {
+		kind: 'vector',
+		series: [
+			{labels: {instance: 'a', job: 'node'}, value: 70},
+			{labels: {instance: 'mac', job: 'node'}, value: 750},
+		],
+	});
+	const up = run(queries.up.promql);
+	assert.equal(up.kind === 'vector' && up.series.length, 2);
+});
+
+test('operators, aggregations and filters of the subset', () => {
+	assert.deepEqual(run('up == 0'), {kind: 'vector', series: [samples.at(-1)]});
+	assert.deepEqual(run('sum(up) by (job)'), {kind: 'vector', series: [{labels: {job: 'node'}, value: 1}, {labels: {job: 'm2'}, value: 0}]});
+	assert.deepEqual(run('count without (container) (container_memory_working_set_bytes)'), {kind: 'vector', series: [{labels: {namespace: 'n', pod: 'p', job: 'm1'}, value: 4}]});
+	assert.deepEqual(run('node_memory_MemTotal_bytes / 2'), {kind: 'vector', series: [{labels: {instance: 'a', job: 'node'}, value: 50}]});
+	assert.deepEqual(run('1 + 2 * 3'), {kind: 'scalar', value: 7});
+	assert.deepEqual(run(`up{job=~"n.*"} unless up{instance='a'}`), {kind: 'vector', series: []});
+	assert.deepEqual(run('max(node_memory_MemAvailable_bytes) and min(node_memory_MemAvailable_bytes)'), {kind: 'vector', series: [{labels: {}, value: 30}]});
+	assert.throws(() => parseSimPromql('rate(x[5m])'), SimPromqlError);
+	assert.throws(() => parseSimPromql('up offset 5m'), SimPromqlError);
+	assert.throws(() => parseSimPromql('topk(3, up)'), SimPromqlError);
+	assert.throws(() => parseSimPromql('foo bar'), /parse error/);
+	assert.throws(() => parseSimPromql('{job=""}'), /at least one non-empty matcher/);
+	assert.throws(() => run('node_memory_MemTotal_bytes - {__name__=~"node_memory_(MemTotal|MemAvailable)_bytes"}'), /duplicate series/);
+});
