@@ -1,6 +1,6 @@
 // `labwatch check`: one look at every cluster under a deadline, printed as lines or JSON, with the
 // Nagios exit codes. No Ink, no React: this path must start fast over SSH.
-import {openLab} from './lab.js';
+import {openLab, pollBudgetsOnce} from './lab.js';
 import {fetchClusterOnce} from './kube/fetch-once.js';
 import {checkJson, checkText, exitCodes} from './check-report.js';
 
@@ -24,10 +24,37 @@ export async function runCheck(options: CheckOptions): Promise<number> {
 				fetchClusterOnce(lab.kubeconfigs.get(cluster.context)!, {name, submarinerNamespace: cluster.submarinerNamespace}, lab.store, budgetMs),
 			),
 		);
+		// Budgets count the pods just listed, so they come second, within what is left of the deadline.
+		await pollBudgetsOnce(lab, startedMs + options.timeoutMs - 100);
+		await inspectPartition(lab, startedMs + options.timeoutMs - 50);
 		const snapshot = lab.store.snapshot();
-		stdout.write(options.json ? `${JSON.stringify(checkJson(snapshot), null, 2)}\n` : checkText(snapshot));
+		const text = options.json ? `${JSON.stringify(checkJson(snapshot), null, 2)}\n` : checkText(snapshot);
+		// On macOS a pipe is written asynchronously: wait for it before the caller exits.
+		await new Promise<void>(resolve => stdout.write(text, () => resolve()));
 		return exitCodes[snapshot.verdict.level];
 	} finally {
 		await lab.close();
+	}
+}
+
+/** A live cut or a leftover chain is part of the verdict: the journal says what this machine cut. */
+// Inspecting needs iptables (often root, and absent on macOS); a check that cannot look, or not in
+// time, says nothing about partitions rather than guessing.
+async function inspectPartition(lab: Awaited<ReturnType<typeof openLab>>, deadlineMs: number): Promise<void> {
+	if (lab.demo) return;
+	const {DrillRunner} = await import('./drill/runner.js');
+	const runner = new DrillRunner({config: lab.config});
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		const late = new Promise<undefined>(resolve => {
+			timer = setTimeout(() => resolve(undefined), Math.max(0, deadlineMs - Date.now()));
+		});
+		const result = await Promise.race([runner.inspect(), late]);
+		if (result?.ok && (result.value.active || result.value.leftover)) lab.store.setDrill(result.value, undefined);
+	} catch {
+		// see above
+	} finally {
+		clearTimeout(timer);
+		runner.dispose();
 	}
 }

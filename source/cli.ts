@@ -78,12 +78,14 @@ async function main(): Promise<number> {
 		}
 		case 'check': {
 			const {runCheck} = await import('./check.js');
-			return runCheck({
+			// A slow Prometheus or iptables call past the deadline must not hold the process open.
+			const code = await runCheck({
 				configFlag: flags.config,
 				demo: flags.demo,
 				json: flags.json,
 				timeoutMs: durationFlag('timeout', flags.timeout) ?? 5000,
 			});
+			process.exit(code);
 		}
 		case 'init': {
 			const {resolveConfigPath} = await import('./config/load.js');

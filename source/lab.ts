@@ -88,3 +88,57 @@ export async function startWatching(lab: Lab): Promise<() => void> {
 		for (const watch of watches) watch.stop();
 	};
 }
+
+/** Starts the memory-budget source (Prometheus poller, or requests and limits without one). */
+export async function startBudgets(lab: Lab): Promise<{stop(): void; setHistoryPoints(points: number): void}> {
+	const {BudgetSource} = await import('./budget/source.js');
+	const {store} = lab;
+	const source = new BudgetSource({
+		config: lab.config,
+		clusters: () => store.snapshot().clusters,
+		onChange: update => store.setBudgets(update.hosts, update.prometheus),
+	});
+	// Pods come and go: recompute requests and limits when the clusters change, at most once a second.
+	let pending: NodeJS.Timeout | undefined;
+	let seenVersion = store.version;
+	const unsubscribe = store.subscribe(() => {
+		if (pending) return;
+		pending = setTimeout(() => {
+			pending = undefined;
+			if (store.version === seenVersion) return;
+			source.refresh();
+			seenVersion = store.version;
+		}, 1000);
+	});
+	source.start();
+	return {
+		stop() {
+			unsubscribe();
+			clearTimeout(pending);
+			source.stop();
+		},
+		setHistoryPoints: points => source.setHistoryPoints(points),
+	};
+}
+
+/** `check`: one Prometheus poll, bounded by the deadline; past it, budgets say Prometheus did not answer. */
+export async function pollBudgetsOnce(lab: Lab, deadlineMs: number): Promise<void> {
+	const {BudgetSource} = await import('./budget/source.js');
+	const {store} = lab;
+	const source = new BudgetSource({
+		config: lab.config,
+		clusters: () => store.snapshot().clusters,
+		onChange: update => store.setBudgets(update.hosts, update.prometheus),
+	});
+	let timer: NodeJS.Timeout | undefined;
+	const deadline = new Promise<'late'>(resolve => {
+		timer = setTimeout(() => resolve('late'), Math.max(0, deadlineMs - Date.now()));
+	});
+	try {
+		const result = await Promise.race([source.pollNow(), deadline]);
+		if (result === 'late') source.refresh();
+	} finally {
+		clearTimeout(timer);
+		source.stop();
+	}
+}

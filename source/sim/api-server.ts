@@ -1,0 +1,279 @@
+// One simulated cluster's kube-apiserver on node:http: health, version, discovery, list/get/watch for
+// nodes, namespaces, pods and submariner.io Gateways, Status errors, injected faults, and the `/_sim`
+// control endpoints. While the network cuts the asking host off, requests hang unanswered (accepted,
+// never refused) and are served on heal if the client is still waiting.
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {AddressInfo, Socket} from 'node:net';
+import type {ClusterModel} from './cluster-model.js';
+import {jsonOf} from './cluster-model.js';
+import {apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo} from './discovery.js';
+import {answerList} from './list-handler.js';
+import {simHostHeader, type SimNetwork} from './network.js';
+import {qualifiedName, resourceDefs, type ResourceDef} from './resources.js';
+import {parseFieldSelector, parseLabelSelector, SelectorError} from './selectors.js';
+import {injectedStatus, statusBody} from './status.js';
+import {WatchHub} from './watch-hub.js';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
+
+export interface ClusterServerOptions {
+	bookmarkIntervalMs?: number;
+	firstBookmarkMs?: number;
+	/** What GET /_sim/state answers (the homelab fills in every cluster). */
+	state?: () => object;
+}
+
+interface HungRequest {
+	originHost: string;
+	resume: () => void;
+	res: ServerResponse;
+}
+
+export class ClusterServer {
+	readonly model: ClusterModel;
+	private readonly network: SimNetwork;
+	private readonly server: Server;
+	private readonly watches: WatchHub;
+	private readonly hung = new Set<HungRequest>();
+	private readonly sockets = new Set<Socket>();
+	private readonly routes: Array<{prefix: string; handler: RouteHandler}> = [];
+	private readonly stopNetwork: () => void;
+	private readonly state?: () => object;
+	private address = '';
+
+	constructor(model: ClusterModel, network: SimNetwork, options: ClusterServerOptions = {}) {
+		this.model = model;
+		this.network = network;
+		this.state = options.state;
+		this.watches = new WatchHub(model, network, {
+			bookmarkIntervalMs: options.bookmarkIntervalMs ?? 15_000,
+			firstBookmarkMs: options.firstBookmarkMs ?? 1_000,
+		});
+		this.server = createServer({noDelay: true, keepAliveTimeout: 30_000}, (req, res) => this.handle(req, res));
+		// Watches and hung requests live as long as they like.
+		this.server.requestTimeout = 0;
+		this.server.headersTimeout = 0;
+		this.server.on('connection', socket => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		this.stopNetwork = network.onChange(() => this.resumeHung());
+	}
+
+	get url(): string {
+		return this.address;
+	}
+
+	async listen(port: number, bind: string): Promise<string> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, bind, () => {
+				this.server.off('error', reject);
+				resolve();
+			});
+		});
+		const address = this.server.address() as AddressInfo;
+		const host = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
+		this.address = `http://${host}:${address.port}`;
+		return this.address;
+	}
+
+	/** Adds an endpoint under `prefix` (e.g. the metrics engineer's `/metrics`); it obeys partitions and faults. */
+	route(prefix: string, handler: RouteHandler): void {
+		this.routes.push({prefix, handler});
+	}
+
+	/** Number of open watch streams (for tests and /_sim/state). */
+	watchCount(): number {
+		return this.watches.count();
+	}
+
+	hungCount(): number {
+		return this.hung.size;
+	}
+
+	async close(): Promise<void> {
+		this.stopNetwork();
+		this.watches.close();
+		for (const request of this.hung) request.res.destroy();
+		this.hung.clear();
+		const closed = new Promise<void>(resolve => this.server.close(() => resolve()));
+		for (const socket of this.sockets) socket.destroy();
+		this.server.closeAllConnections();
+		await closed;
+	}
+
+	private handle(req: IncomingMessage, res: ServerResponse): void {
+		const url = new URL(req.url ?? '/', 'http://sim.invalid');
+		// Out-of-band control: never cut, never faulted, so a drill can always heal.
+		if (url.pathname.startsWith('/_sim/') && url.pathname !== '/_sim/ping') {
+			this.control(req, res, url);
+			return;
+		}
+		const header = req.headers[simHostHeader];
+		const originHost = (Array.isArray(header) ? header[0] : header) || this.network.viewerHost;
+		if (this.network.isCut(originHost, this.model.host)) {
+			const request: HungRequest = {originHost, res, resume: () => this.serve(req, res, url, originHost)};
+			this.hung.add(request);
+			res.on('close', () => this.hung.delete(request));
+			return;
+		}
+		this.serve(req, res, url, originHost);
+	}
+
+	private resumeHung(): void {
+		for (const request of [...this.hung]) {
+			if (this.network.isCut(request.originHost, this.model.host)) continue;
+			this.hung.delete(request);
+			if (!request.res.destroyed && !request.res.socket?.destroyed) request.resume();
+		}
+	}
+
+	private serve(req: IncomingMessage, res: ServerResponse, url: URL, originHost: string): void {
+		try {
+			const fault = this.model.takeFault(url.pathname + url.search);
+			if (fault !== undefined) return sendJson(res, fault, JSON.stringify(injectedStatus(fault)));
+			const path = url.pathname.replace(/\/+$/, '') || '/';
+			if (path === '/_sim/ping') return sendJson(res, 200, JSON.stringify({cluster: this.model.name, host: this.model.host}));
+			for (const route of this.routes) {
+				if (path === route.prefix || path.startsWith(`${route.prefix}/`)) return route.handler(req, res, url);
+			}
+			if (path === '/healthz' || path === '/readyz' || path === '/livez') return sendText(res, 200, 'ok');
+			if (path === '/version') return sendJson(res, 200, JSON.stringify(versionInfo));
+			if (path === '/api') return sendJson(res, 200, JSON.stringify(apiVersions(req.headers.host ?? this.address)));
+			if (path === '/apis') return sendJson(res, 200, JSON.stringify(apiGroupList()));
+			const segments = path.split('/').filter(part => part.length > 0).map(part => decodeURIComponent(part));
+			if (segments[0] === 'api' && segments[1] === 'v1') return this.resource(req, res, url, 'v1', segments.slice(2), originHost);
+			if (segments[0] === 'apis' && segments.length === 2) {
+				const group = apiGroupDocument(segments[1]!);
+				if (group) return sendJson(res, 200, JSON.stringify(group));
+			}
+			if (segments[0] === 'apis' && segments.length >= 3) {
+				return this.resource(req, res, url, `${segments[1]}/${segments[2]}`, segments.slice(3), originHost);
+			}
+			return notFound(res);
+		} catch (error) {
+			sendJson(res, 500, JSON.stringify(statusBody(500, `Internal error occurred: ${(error as Error).message}`)));
+		}
+	}
+
+	/** `rest` is what follows /api/v1 or /apis/<group>/<version>. */
+	private resource(req: IncomingMessage, res: ServerResponse, url: URL, groupVersion: string, rest: string[], originHost: string): void {
+		if (rest.length === 0) {
+			const list = apiResourceList(groupVersion);
+			return list ? sendJson(res, 200, JSON.stringify(list)) : notFound(res);
+		}
+		let namespace: string | undefined;
+		let plural: string;
+		let name: string | undefined;
+		if (rest[0] === 'namespaces' && rest.length >= 3) {
+			namespace = rest[1];
+			plural = rest[2]!;
+			name = rest[3];
+			if (rest.length > 4) return notFound(res);
+		} else {
+			plural = rest[0]!;
+			name = rest[1];
+			if (rest.length > 2) return notFound(res);
+		}
+		const def = resourceDefs[plural];
+		if (!def || def.apiVersion !== groupVersion || (namespace !== undefined && !def.namespaced)) return notFound(res);
+		if (req.method !== 'GET' && req.method !== 'HEAD') {
+			return sendJson(res, 405, JSON.stringify(statusBody(405, `the server does not allow this method on the requested resource`)));
+		}
+		if (name !== undefined) return this.getOne(res, def, namespace, name);
+
+		let labels;
+		let fields;
+		try {
+			labels = parseLabelSelector(url.searchParams.get('labelSelector'));
+			fields = parseFieldSelector(url.searchParams.get('fieldSelector'), Object.keys(def.fields));
+		} catch (error) {
+			if (error instanceof SelectorError) return sendJson(res, 400, JSON.stringify(statusBody(400, error.message)));
+			throw error;
+		}
+		const watch = url.searchParams.get('watch');
+		if (watch === 'true' || watch === '1') {
+			const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? '');
+			this.watches.open(res, {
+				def,
+				namespace,
+				labels,
+				fields,
+				originHost,
+				bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
+				timeoutMs: Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
+				resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
+			});
+			return;
+		}
+		const limit = Number(url.searchParams.get('limit') ?? '');
+		const answer = answerList(this.model, {
+			def,
+			namespace,
+			labels,
+			fields,
+			limit: Number.isInteger(limit) && limit > 0 ? limit : undefined,
+			continueToken: url.searchParams.get('continue') || undefined,
+		});
+		sendJson(res, answer.code, answer.body);
+	}
+
+	private getOne(res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string): void {
+		if (def.namespaced && namespace === undefined) return notFound(res);
+		const entry = this.model.entry(def.plural, namespace, name);
+		if (entry) return sendJson(res, 200, jsonOf(entry));
+		const details: Record<string, unknown> = {name, ...(def.group ? {group: def.group} : {}), kind: def.plural};
+		sendJson(res, 404, JSON.stringify(statusBody(404, `${qualifiedName(def)} "${name}" not found`, details)));
+	}
+
+	private control(req: IncomingMessage, res: ServerResponse, url: URL): void {
+		const path = url.pathname.replace(/\/+$/, '');
+		const state = () => JSON.stringify(this.state?.() ?? {partitioned: this.network.isPartitioned(), drillId: this.network.drillId, viewerHost: this.network.viewerHost, clusters: [{name: this.model.name, host: this.model.host, url: this.address}]});
+		if (path === '/_sim/state') {
+			if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, JSON.stringify(statusBody(405, 'use GET')));
+			return sendJson(res, 200, state());
+		}
+		if (path === '/_sim/partition' || path === '/_sim/heal') {
+			if (req.method !== 'POST') return sendJson(res, 405, JSON.stringify(statusBody(405, 'use POST')));
+			// The drill executor sends {drillId, ttlMs, ...}; an empty or non-JSON body is a plain cut.
+			let body = '';
+			req.setEncoding('utf8');
+			req.on('data', (chunk: string) => {
+				if (body.length < 65_536) body += chunk;
+			});
+			req.on('end', () => {
+				if (path === '/_sim/heal') this.network.heal();
+				else {
+					let options: {drillId?: unknown; ttlMs?: unknown} = {};
+					try {
+						options = body.trim() ? (JSON.parse(body) as typeof options) : {};
+					} catch {
+						return sendJson(res, 400, JSON.stringify(statusBody(400, 'expected a JSON body like {"drillId":"…","ttlMs":60000}')));
+					}
+					this.network.partition({
+						drillId: typeof options.drillId === 'string' ? options.drillId : undefined,
+						ttlMs: typeof options.ttlMs === 'number' ? options.ttlMs : undefined,
+					});
+				}
+				sendJson(res, 200, state());
+			});
+			return;
+		}
+		notFound(res);
+	}
+}
+
+function sendJson(res: ServerResponse, code: number, body: string): void {
+	res.writeHead(code, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private'});
+	res.end(body);
+}
+
+function sendText(res: ServerResponse, code: number, body: string): void {
+	res.writeHead(code, {'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body)});
+	res.end(body);
+}
+
+function notFound(res: ServerResponse): void {
+	sendJson(res, 404, JSON.stringify(statusBody(404, 'the server could not find the requested resource', {})));
+}

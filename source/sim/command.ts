@@ -1,0 +1,76 @@
+// `labwatch sim`: runs the simulated homelab in the foreground until SIGINT/SIGTERM, writing a
+// kubeconfig and a labwatch config for it when asked. cli.ts (the lead's) parses argv and calls this.
+import {renameSync, writeFileSync} from 'node:fs';
+import {dirname, basename, join, resolve} from 'node:path';
+import {stringify} from 'yaml';
+import {contextName, startHomelab, type SimOptions} from './homelab.js';
+import {homelabSpecs} from './homelab-seed.js';
+
+export interface SimCommandFlags {
+	bind?: string;
+	/** Comma-separated cluster names, e.g. "m2". */
+	only?: string;
+	pods?: number;
+	churn?: number;
+	peer?: string;
+	kubeconfig?: string;
+	configOut?: string;
+	/** First port; further clusters take the next ones. */
+	port?: number;
+}
+
+/** Writes via a temp file in the same directory and a rename, so readers never see half a file. */
+function writeAtomically(path: string, text: string): void {
+	const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+	writeFileSync(temp, text, {mode: 0o600});
+	renameSync(temp, path);
+}
+
+export async function runSimCommand(flags: SimCommandFlags): Promise<void> {
+	const only = flags.only?.split(',').map(name => name.trim()).filter(name => name.length > 0);
+	const names = only ?? homelabSpecs.map(spec => spec.name);
+	const ports = flags.port === undefined ? undefined : Object.fromEntries(names.map((name, index) => [name, flags.port! + index]));
+	const options: SimOptions = {bind: flags.bind, only, podsPerCluster: flags.pods, churnPerSecond: flags.churn, peer: flags.peer, ports};
+	const sim = await startHomelab(options);
+
+	// A config needs a kubeconfig with the sim contexts: write one next to it when none was named.
+	const kubeconfigPath = flags.kubeconfig
+		? resolve(flags.kubeconfig)
+		: flags.configOut
+			? join(dirname(resolve(flags.configOut)), 'sim-kubeconfig.yaml')
+			: undefined;
+	if (kubeconfigPath) writeAtomically(kubeconfigPath, sim.kubeconfigYaml());
+	if (flags.configOut) {
+		const configPath = resolve(flags.configOut);
+		writeAtomically(configPath, stringify(sim.configFor(kubeconfigPath!)));
+	}
+
+	const out = process.stdout;
+	out.write('labwatch sim: simulated homelab running\n');
+	for (const cluster of sim.clusters) {
+		out.write(`  ${cluster.name}  ${cluster.url}  (host ${cluster.host}, context ${contextName(cluster.name)}, ${cluster.model.count('pods')} pods)\n`);
+	}
+	out.write(`  control  ${sim.controlUrl}  (POST /_sim/partition, POST /_sim/heal, GET /_sim/state)\n`);
+	if (flags.peer) out.write(`  peer     ${flags.peer}\n`);
+	if (kubeconfigPath) {
+		out.write(`kubeconfig: ${kubeconfigPath}\n`);
+		out.write(`  kubectl --kubeconfig ${kubeconfigPath} --context ${contextName(sim.clusters[0]!.name)} get pods -A\n`);
+	} else {
+		out.write('no --kubeconfig given: add --kubeconfig FILE to write one for kubectl and labwatch\n');
+	}
+	if (flags.configOut) out.write(`labwatch config: ${resolve(flags.configOut)}\n  labwatch --config ${resolve(flags.configOut)}\n`);
+	out.write('Ctrl-C stops it.\n');
+
+	await new Promise<void>(resolveStop => {
+		const onSignal = () => {
+			process.off('SIGINT', onSignal);
+			process.off('SIGTERM', onSignal);
+			resolveStop();
+		};
+		process.on('SIGINT', onSignal);
+		process.on('SIGTERM', onSignal);
+	});
+	await sim.stop();
+	out.write('labwatch sim: stopped\n');
+	process.exitCode = 0;
+}

@@ -1,0 +1,78 @@
+// The resource kinds the simulated apiserver serves, with what discovery and selectors need to know.
+
+export type KubeObject = {
+	apiVersion?: string;
+	kind?: string;
+	metadata: {
+		name: string;
+		namespace?: string;
+		uid: string;
+		resourceVersion: string;
+		creationTimestamp: string;
+		labels?: Record<string, string>;
+		annotations?: Record<string, string>;
+		[key: string]: unknown;
+	};
+	[key: string]: unknown;
+};
+
+export interface ResourceDef {
+	plural: string;
+	singular: string;
+	kind: string;
+	listKind: string;
+	/** '' for the core group. */
+	group: string;
+	version: string;
+	apiVersion: string;
+	namespaced: boolean;
+	shortNames: string[];
+	verbs: string[];
+	/** Field labels a fieldSelector may use, and how to read them. */
+	fields: Record<string, (object: KubeObject) => string>;
+}
+
+const readVerbs = ['get', 'list', 'watch'];
+const metadataFields = {
+	'metadata.name': (object: KubeObject) => object.metadata.name,
+	'metadata.namespace': (object: KubeObject) => object.metadata.namespace ?? '',
+};
+
+export const resourceDefs: Record<string, ResourceDef> = {
+	nodes: {
+		plural: 'nodes', singular: 'node', kind: 'Node', listKind: 'NodeList', group: '', version: 'v1', apiVersion: 'v1',
+		namespaced: false, shortNames: ['no'], verbs: readVerbs, fields: {'metadata.name': metadataFields['metadata.name']},
+	},
+	namespaces: {
+		plural: 'namespaces', singular: 'namespace', kind: 'Namespace', listKind: 'NamespaceList', group: '', version: 'v1',
+		apiVersion: 'v1', namespaced: false, shortNames: ['ns'], verbs: readVerbs,
+		fields: {
+			'metadata.name': metadataFields['metadata.name'],
+			'status.phase': object => String((object.status as {phase?: string} | undefined)?.phase ?? ''),
+		},
+	},
+	pods: {
+		plural: 'pods', singular: 'pod', kind: 'Pod', listKind: 'PodList', group: '', version: 'v1', apiVersion: 'v1',
+		namespaced: true, shortNames: ['po'], verbs: readVerbs,
+		fields: {
+			...metadataFields,
+			'spec.nodeName': object => String((object.spec as {nodeName?: string} | undefined)?.nodeName ?? ''),
+			'status.phase': object => String((object.status as {phase?: string} | undefined)?.phase ?? ''),
+		},
+	},
+	gateways: {
+		plural: 'gateways', singular: 'gateway', kind: 'Gateway', listKind: 'GatewayList', group: 'submariner.io',
+		version: 'v1', apiVersion: 'submariner.io/v1', namespaced: true, shortNames: [], verbs: readVerbs, fields: metadataFields,
+	},
+};
+
+export function fieldsOf(def: ResourceDef, object: KubeObject): Record<string, string> {
+	const fields: Record<string, string> = {};
+	for (const [field, read] of Object.entries(def.fields)) fields[field] = read(object);
+	return fields;
+}
+
+/** "pods" for core resources, "gateways.submariner.io" for others: what Status messages name. */
+export function qualifiedName(def: ResourceDef): string {
+	return def.group ? `${def.plural}.${def.group}` : def.plural;
+}

@@ -1,0 +1,50 @@
+// `labwatch sim` as a process: writes the kubeconfig and config atomically, prints its endpoints, serves
+// until SIGTERM, then stops cleanly with exit code 0.
+import {describe, it} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {parse} from 'yaml';
+import {configSchema} from '../../source/config/schema.js';
+import {waitFor} from './helpers.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('labwatch sim command', () => {
+	it('runs in the foreground and exits 0 on SIGTERM', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'labwatch-sim-command-'));
+		const kubeconfig = join(dir, 'kubeconfig');
+		const configOut = join(dir, 'config.yaml');
+		const flags = JSON.stringify({kubeconfig, configOut, pods: 10});
+		const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import {runSimCommand} from './source/sim/command.ts'; await runSimCommand(${flags});`], {cwd: root, stdio: ['ignore', 'pipe', 'pipe']});
+		let output = '';
+		child.stdout.on('data', chunk => (output += chunk));
+		child.stderr.on('data', chunk => (output += chunk));
+		const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+		try {
+			await waitFor(() => output.includes('Ctrl-C'), 20_000, 'the sim to print its endpoints');
+			const m1 = /^\s+m1\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(output)?.[1];
+			assert.ok(m1, output);
+			assert.match(output, /^\s+m2\s+http:\/\/127\.0\.0\.1:\d+/m);
+			assert.match(output, new RegExp(`control\\s+${m1!.replace(/[.]/g, '\\.')}`));
+			assert.match(output, /kubectl --kubeconfig .* --context sim-m1 get pods -A/);
+			const kube = parse(readFileSync(kubeconfig, 'utf8'));
+			assert.equal(kube.clusters[0].cluster.server, m1);
+			const config = configSchema.parse(parse(readFileSync(configOut, 'utf8')));
+			assert.equal(config.kubeconfig, kubeconfig);
+			assert.equal(config.drill.points![0]!.url, m1);
+			assert.deepEqual(readdirSync(dir).sort(), ['config.yaml', 'kubeconfig'], 'no temp files left');
+			const pods = (await (await fetch(`${m1}/api/v1/namespaces/load/pods`)).json()) as any;
+			assert.equal(pods.items.length, 10);
+			child.kill('SIGTERM');
+			assert.equal(await exited, 0);
+			assert.match(output, /stopped/);
+		} finally {
+			child.kill('SIGKILL');
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+});
