@@ -41,7 +41,8 @@ export function checkText(snapshot: LabSnapshot): string {
 		for (const reason of host.verdict.reasons) lines.push(`  ${reason}`);
 	}
 	if (snapshot.prometheus && snapshot.prometheus.state !== 'ok') {
-		lines.push(`prometheus ${snapshot.prometheus.state} ${snapshot.prometheus.url}${snapshot.prometheus.reason ? `: ${snapshot.prometheus.reason}` : ''}`);
+		const {state, url, reason} = snapshot.prometheus;
+		lines.push(`prometheus ${state}${url ? ` ${url}` : ''}${reason ? `: ${reason}` : ''}`);
 	}
 	if (snapshot.partition?.active) {
 		const since = snapshot.partition.sinceMs ? ` since ${clockTime(snapshot.partition.sinceMs)}` : '';

@@ -15,6 +15,8 @@
 // startHomelab({only: ['m1'], peer: 'http://M2:PORT'}); each pings its peer, so a real iptables cut shows.
 // There, /_sim/partition applies to the process called only (its server hangs cross-cut requests and
 // its pings fail); call both control URLs for a two-sided cut.
+import {createMetricsHandler} from './metrics.js';
+import {createPrometheusApiHandler, homelabPrometheusSource} from './prometheus-api.js';
 import {stringify} from 'yaml';
 import {homelabDefaults} from '../config/defaults.js';
 import {ClusterServer} from './api-server.js';
@@ -181,6 +183,14 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 		throw error;
 	}
 
+	// Metrics per cluster, and a small Prometheus query API on the first cluster's server (Prometheus
+	// lives on m1), so the demo shows memory budgets without a Prometheus installed.
+	for (const handle of handles) handle.server.route('/metrics', createMetricsHandler(handle.model));
+	const prometheusApi = createPrometheusApiHandler(homelabPrometheusSource({clusters: handles, isPartitioned: () => network.isPartitioned()}));
+	handles[0]!.server.route('/prometheus', (req, res) => {
+		if (!prometheusApi(req, res)) res.writeHead(404, {'content-type': 'text/plain'}).end('404 page not found\n');
+	});
+
 	const controlUrl = handles[0]!.url;
 	return {
 		clusters: handles,
@@ -213,7 +223,15 @@ function configFor(handles: SimClusterHandle[], controlUrl: string, kubeconfigPa
 	return {
 		kubeconfig: kubeconfigPath,
 		clusters,
-		hosts: structuredClone(homelabDefaults.hosts),
+		// The simulated host-memory series carry a `host` label naming the host.
+		hosts: Object.fromEntries(
+			Object.entries(structuredClone(homelabDefaults.hosts)).map(([name, host]) => [name, {...host, nodeExporter: {label: 'host', value: name}}]),
+		),
+		prometheus: {
+			url: `${handles[0]!.url}/prometheus`,
+			interval: '5s',
+			jobs: Object.fromEntries(handles.map(handle => [handle.name, handle.name])),
+		},
 		drill: {points: [{host: homelabSpecs[0]!.host, via: 'sim', url: controlUrl}]},
 	};
 }

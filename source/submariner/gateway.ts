@@ -18,7 +18,8 @@ export function trimGateway(object: Json): GatewayInfo {
 				status: String(connection.status ?? 'unknown'),
 				statusMessage: String(connection.statusMessage ?? ''),
 				usingIP: connection.usingIP ? String(connection.usingIP) : undefined,
-				rttAverageMs: parseGoDurationMs(connection.latencyRTT?.average),
+				// "0s" is what the pinger reports before its first reply: no measurement yet.
+				rttAverageMs: parseGoDurationMs(connection.latencyRTT?.average) || undefined,
 				backend: connection.endpoint?.backend ? String(connection.endpoint.backend) : undefined,
 			}))
 		: [];
