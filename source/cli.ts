@@ -74,7 +74,8 @@ async function main(): Promise<number> {
 				return 3;
 			}
 			const {runTui} = await import('./tui/run-tui.js');
-			return runTui({configFlag: flags.config, demo: flags.demo, readOnly: flags.readOnly, ascii: flags.ascii});
+			const {wireSources} = await import('./tui/wire-sources.js');
+			return runTui({configFlag: flags.config, demo: flags.demo, readOnly: flags.readOnly, ascii: flags.ascii, wire: wireSources});
 		}
 		case 'check': {
 			const {runCheck} = await import('./check.js');

@@ -92,6 +92,11 @@ export class ClusterServer {
 		return this.hung.size;
 	}
 
+	/** Resets every open connection without a clean end, the way a crashed proxy or a NAT timeout does. */
+	dropConnections(): void {
+		for (const socket of this.sockets) socket.destroy();
+	}
+
 	async close(): Promise<void> {
 		this.stopNetwork();
 		this.watches.close();

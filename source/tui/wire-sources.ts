@@ -1,0 +1,31 @@
+// The sources around the TUI's lab beyond the cluster watches: memory budgets, and the drill runner
+// with its startup look for a live or leftover cut. Their reports go into the store like any other.
+import type {Lab} from '../lab.js';
+import {startBudgets} from '../lab.js';
+import type {TuiWiring} from './run-tui.js';
+import {drillIntentsFrom} from './drill-intents.js';
+
+export async function wireSources(lab: Lab): Promise<TuiWiring> {
+	const {DrillRunner} = await import('../drill/runner.js');
+	const budgets = await startBudgets(lab);
+	const {store} = lab;
+	const runner = new DrillRunner({config: lab.config, by: 'tui'});
+	const publish = () => {
+		const {partition, progress} = runner.status();
+		store.setDrill(partition, progress);
+	};
+	const stopListening = runner.onChange(publish);
+	// The timeline is read from successive snapshots while a drill is on.
+	const stopObserving = store.subscribe(() => runner.observe(store.snapshot()));
+	// A cut left by a crashed run (or another labwatch) is shown at once, with the key to heal it.
+	void runner.inspect().then(publish, () => {});
+	return {
+		drill: drillIntentsFrom(runner, lab.config.drill.ttl),
+		async stop() {
+			stopObserving();
+			stopListening();
+			budgets.stop();
+			runner.dispose();
+		},
+	};
+}

@@ -1,0 +1,104 @@
+// The whole screen. Reads snapshots (through useSnapshot) and UI state (one reducer); sends intents
+// (through the one key router). Header, cluster panels or an overlay, budgets, drill banner, event feed,
+// footer: a frame always one row shorter than the pane.
+import {useMemo, useReducer} from 'react';
+import {Box} from 'ink';
+import type {Intents} from './intents.js';
+import {useSnapshot, type RefreshOptions, type SnapshotSource} from './hooks/use-snapshot.js';
+import {useWindowSize, type WindowSize} from './hooks/use-window-size.js';
+import {initialUiState, uiReducer} from './ui-state.js';
+import {shownClusters, useKeyRouter} from './key-router.js';
+import {makeTheme, ThemeContext} from './theme.js';
+import {layoutFor} from './layout.js';
+import {visiblePods} from './format.js';
+import {Header} from './Header.js';
+import {ClusterPanel} from './ClusterPanel.js';
+import {BudgetPanel} from './BudgetPanel.js';
+import {BreakdownOverlay} from './BreakdownOverlay.js';
+import {DrillBanner, DrillDialog, RollbackDialog, rollbackDialogRows} from './DrillPanel.js';
+import {EventFeed} from './EventFeed.js';
+import {HelpOverlay} from './HelpOverlay.js';
+import {Footer} from './Footer.js';
+
+export interface AppProps {
+	source: SnapshotSource;
+	/** "demo", the config file's path, or "defaults". */
+	configLabel: string;
+	intents: Intents;
+	readOnly?: boolean;
+	ascii?: boolean;
+	/** False under NO_COLOR. */
+	colour?: boolean;
+	/** Fixed pane size (tests); otherwise the terminal's, following resizes. */
+	size?: WindowSize;
+	refresh?: RefreshOptions;
+}
+
+export function App({ascii = false, colour = true, ...rest}: AppProps) {
+	const theme = useMemo(() => makeTheme({ascii, colour}), [ascii, colour]);
+	return (
+		<ThemeContext.Provider value={theme}>
+			<Screen {...rest} />
+		</ThemeContext.Provider>
+	);
+}
+
+function Screen({source, configLabel, intents, readOnly = false, size: fixedSize, refresh}: Omit<AppProps, 'ascii' | 'colour'>) {
+	const snapshot = useSnapshot(source, refresh);
+	const size = useWindowSize(fixedSize);
+	const [state, dispatch] = useReducer(uiReducer, intents.drill?.defaultTtlMs, initialUiState);
+	useKeyRouter({state, dispatch, snapshot, intents, readOnly});
+
+	const shown = shownClusters(state, snapshot);
+	const focus = shown.includes(state.focus) ? state.focus : shown[0];
+	const layout = layoutFor(snapshot, shown, size, state.mode === 'rollback' ? rollbackDialogRows : 0);
+	const {filter} = state;
+	// Filtering a few hundred pods is cheap, but only redo it when the data or the filter changed.
+	const pods = useMemo(() => snapshot.clusters.map(cluster => visiblePods(cluster, filter)), [snapshot.clusters, filter]);
+	const hosts = snapshot.hosts ?? [];
+	const breakdownHost = hosts[Math.min(state.breakdownHost, hosts.length - 1)];
+
+	let body;
+	if (state.mode === 'help') {
+		body = <HelpOverlay width={layout.width} height={layout.bodyHeight} readOnly={readOnly} />;
+	} else if (state.mode === 'breakdown' && breakdownHost) {
+		body = <BreakdownOverlay host={breakdownHost} index={state.breakdownHost} count={hosts.length} width={layout.width} height={layout.bodyHeight} />;
+	} else if (state.mode === 'drill') {
+		body = <DrillDialog snapshot={snapshot} ttlMs={state.ttlMs} configured={Boolean(intents.drill)} width={layout.width} height={layout.bodyHeight} />;
+	} else {
+		body = (
+			<Box flexDirection="column" height={layout.bodyHeight} overflow="hidden">
+				{state.mode === 'rollback' ? <RollbackDialog snapshot={snapshot} width={layout.width} /> : null}
+				<Box flexDirection={layout.direction}>
+					{layout.panels.map(panel => {
+						const cluster = snapshot.clusters[panel.index]!;
+						return (
+							<ClusterPanel
+								key={cluster.name}
+								cluster={cluster}
+								pods={pods[panel.index] ?? []}
+								width={panel.width}
+								height={panel.height}
+								focused={panel.index === focus}
+								selected={state.selected[cluster.name] ?? 0}
+								filter={filter}
+								nowMs={snapshot.atMs}
+							/>
+						);
+					})}
+				</Box>
+			</Box>
+		);
+	}
+
+	return (
+		<Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
+			<Header snapshot={snapshot} configLabel={configLabel} width={layout.width} />
+			{body}
+			{layout.budgetRows > 0 ? <BudgetPanel hosts={snapshot.hosts} prometheus={snapshot.prometheus} width={layout.width} rows={layout.budgetRows} /> : null}
+			{layout.banner ? <DrillBanner snapshot={snapshot} width={layout.width} readOnly={readOnly} /> : null}
+			<EventFeed events={snapshot.events} width={layout.width} />
+			<Footer mode={state.mode} filter={filter} notice={state.notice} readOnly={readOnly} width={layout.width} />
+		</Box>
+	);
+}

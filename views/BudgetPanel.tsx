@@ -1,0 +1,105 @@
+// Memory budgets, one line per host: a bar against the host's limit (used, requested, free, the reserved
+// tail, the plan marked), the GiB numbers, a sparkline of recent use and the verdict word. Until the
+// budget source reports, one line says so.
+import {Box, Text} from 'ink';
+import type {HostBudget, PrometheusStatus} from '../source/budget/types.js';
+import {gib} from '../source/config/size.js';
+import {levelColour, useTheme, type Theme} from './theme.js';
+import {levelWords} from './format.js';
+import {Sparkline} from './Sparkline.js';
+
+type CellKind = 'used' | 'requested' | 'free' | 'reserved' | 'plan';
+
+/** The bar's cells, left to right: each byte range mapped onto width cells of the host's limit. */
+export function budgetCells(host: HostBudget, width: number): CellKind[] {
+	const limit = host.limitBytes > 0 ? host.limitBytes : 1;
+	const at = (bytes: number) => Math.round((Math.max(0, bytes) / limit) * width);
+	const used = host.actualBytes === undefined ? 0 : at(host.actualBytes);
+	const requested = at(host.requestBytes);
+	const reservedFrom = width - at(host.reservedBytes);
+	const plan = host.plannedBytes > 0 ? Math.min(width - 1, at(host.plannedBytes)) : -1;
+	const cells: CellKind[] = [];
+	for (let index = 0; index < width; index++) {
+		if (index === plan) cells.push('plan');
+		else if (index < used) cells.push('used');
+		else if (index >= reservedFrom) cells.push('reserved');
+		else if (index < requested) cells.push('requested');
+		else cells.push('free');
+	}
+	return cells;
+}
+
+function BudgetBar({host, width, theme}: {host: HostBudget; width: number; theme: Theme}) {
+	const cells = budgetCells(host, width);
+	// Runs of one kind become one Text: a handful of nodes per bar, not one per cell.
+	const runs: Array<{kind: CellKind; length: number}> = [];
+	for (const kind of cells) {
+		const last = runs[runs.length - 1];
+		if (last && last.kind === kind) last.length++;
+		else runs.push({kind, length: 1});
+	}
+	const {bar} = theme.glyphs;
+	return (
+		<Text>
+			{runs.map((run, index) => (
+				<Text
+					key={index}
+					color={run.kind === 'used' ? levelColour(theme, host.verdict.level) : undefined}
+					dimColor={run.kind === 'free' || run.kind === 'reserved'}
+					bold={run.kind === 'plan'}
+				>
+					{bar[run.kind].repeat(run.length)}
+				</Text>
+			))}
+		</Text>
+	);
+}
+
+function HostLine({host, width, nameWidth}: {host: HostBudget; width: number; nameWidth: number}) {
+	const theme = useTheme();
+	const {sep} = theme.glyphs;
+	const estimated = host.actualSource === 'requests' ? '~' : '';
+	const used = host.actualBytes === undefined ? '?' : `${estimated}${gib(host.actualBytes)}`;
+	const numbers = `${used}/${gib(host.limitBytes)} GiB${sep}req ${gib(host.requestBytes)}${sep}free ${host.headroomBytes === undefined ? '?' : gib(host.headroomBytes)}`;
+	const word = levelWords[host.verdict.level];
+	const sparkWidth = width >= 90 ? 12 : width >= 70 ? 6 : 0;
+	const barWidth = Math.max(6, width - nameWidth - numbers.length - word.length - sparkWidth - 6);
+	return (
+		<Box height={1}>
+			<Text wrap="truncate-end">
+				{host.host.padEnd(nameWidth)} <BudgetBar host={host} width={barWidth} theme={theme} /> {numbers}
+				{sparkWidth > 0 && host.history.length > 0 ? ' ' : ''}
+				{sparkWidth > 0 ? <Sparkline values={host.history} ceiling={host.limitBytes} width={sparkWidth} colour={levelColour(theme, host.verdict.level)} /> : null}{' '}
+				<Text bold color={levelColour(theme, host.verdict.level)}>
+					{word}
+				</Text>
+			</Text>
+		</Box>
+	);
+}
+
+/** Rows the panel takes: one per host (at most `max`), or one for the placeholder. */
+export function budgetRows(hosts: HostBudget[] | undefined, max = 3): number {
+	return hosts && hosts.length > 0 ? Math.min(max, hosts.length) : 1;
+}
+
+export function BudgetPanel({hosts, prometheus, width, rows}: {hosts?: HostBudget[]; prometheus?: PrometheusStatus; width: number; rows: number}) {
+	if (!hosts || hosts.length === 0) {
+		const why = prometheus && prometheus.state !== 'ok' ? `: prometheus ${prometheus.state}${prometheus.reason ? ` (${prometheus.reason})` : ''}` : '';
+		return (
+			<Box width={width} height={1}>
+				<Text dimColor wrap="truncate-end">
+					memory budgets: not reporting yet{why}
+				</Text>
+			</Box>
+		);
+	}
+	const nameWidth = Math.max(...hosts.map(host => host.host.length));
+	return (
+		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
+			{hosts.slice(0, rows).map(host => (
+				<HostLine key={host.host} host={host} width={width} nameWidth={nameWidth} />
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,67 @@
+// One line per cluster from its Submariner Gateway objects: the active gateway, its HA status, each
+// connection with status and RTT, the failure or message when set, and "stale" when the gateway stopped
+// updating its timestamp (older than 15 s).
+import {Text} from 'ink';
+import type {ClusterSnapshot, GatewayConnection, Level} from '../source/store/types.js';
+import {isGatewayStale} from '../source/submariner/gateway.js';
+import {formatRtt} from '../source/submariner/go-duration.js';
+import {formatAge} from '../source/config/duration.js';
+import {levelColour, useTheme} from './theme.js';
+
+function connectionLevel(connection: GatewayConnection): Level {
+	if (connection.status === 'error') return 'crit';
+	if (connection.status === 'connected') return connection.statusMessage ? 'warn' : 'ok';
+	return 'warn';
+}
+
+export function GatewayLine({cluster, nowMs, dim}: {cluster: ClusterSnapshot; nowMs: number; dim: boolean}) {
+	const theme = useTheme();
+	const {sep, arrow} = theme.glyphs;
+	const colour = (level: Level) => (dim ? undefined : levelColour(theme, level));
+	if (!cluster.synced.gateways) {
+		return (
+			<Text dimColor wrap="truncate-end">
+				submariner: waiting for gateways
+			</Text>
+		);
+	}
+	if (cluster.gateways.length === 0) {
+		return (
+			<Text dimColor wrap="truncate-end">
+				submariner: no gateways (not installed)
+			</Text>
+		);
+	}
+	const active = cluster.gateways.find(gateway => gateway.haStatus === 'active');
+	const others = cluster.gateways.length - (active ? 1 : 0);
+	if (!active) {
+		return (
+			<Text wrap="truncate-end" dimColor={dim}>
+				<Text color={colour('crit')}>gw: no active gateway</Text> ({others} {cluster.gateways[0]!.haStatus})
+			</Text>
+		);
+	}
+	const stale = isGatewayStale(active, nowMs);
+	return (
+		<Text wrap="truncate-end" dimColor={dim}>
+			gw {active.name} {active.haStatus}
+			{others > 0 ? ` (+${others})` : ''}
+			{stale ? (
+				<Text color={colour('warn')}>
+					{active.updatedMs ? ` stale ${formatAge(nowMs - active.updatedMs)}` : ' stale'}
+				</Text>
+			) : null}
+			{active.statusFailure ? <Text color={colour('crit')}>{`${sep}${active.statusFailure}`}</Text> : null}
+			{active.connections.length === 0 ? <Text color={colour('crit')}>{`${sep}no connections`}</Text> : null}
+			{active.connections.map(connection => (
+				<Text key={connection.remoteCluster}>
+					{sep}
+					{arrow}
+					{connection.remoteCluster} <Text color={colour(connectionLevel(connection))}>{connection.status}</Text>
+					{connection.rttAverageMs !== undefined ? ` ${formatRtt(connection.rttAverageMs)}` : ''}
+					{connection.statusMessage ? `: ${connection.statusMessage}` : ''}
+				</Text>
+			))}
+		</Text>
+	);
+}
