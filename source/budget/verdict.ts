@@ -2,6 +2,7 @@
 //  WARN: actual ≥ 85 % of usable, or the pods' memory limits add up to more than usable (over-commit).
 //  CRIT: actual ≥ 95 % of usable, or actual > usable.
 //  unknown: no actual at all (no exporter, no working sets, no pods known).
+//  Requests are a plan, not a measurement: when they stand in for use, the verdict stops at WARN.
 import {formatBytes} from '../config/size.js';
 import type {Level, Verdict} from '../store/types.js';
 import type {HostBudget} from './types.js';
@@ -25,13 +26,15 @@ export function budgetVerdict(budget: Inputs): Verdict {
 		found.push({level: 'unknown', reason: `no memory data for ${host}${budget.sourceNote ? `: ${budget.sourceNote}` : ''}`});
 	} else {
 		const ratio = actual / usableBytes;
-		const basis = budget.actualSource === 'requests' ? ' (by requests)' : budget.actualSource === 'working-set' ? ' (working sets)' : '';
+		const estimated = budget.actualSource === 'requests';
+		const basis = estimated ? ' (by requests)' : budget.actualSource === 'working-set' ? ' (working sets)' : '';
+		const severe: Level = estimated ? 'warn' : 'crit';
 		if (actual > usableBytes) {
-			found.push({level: 'crit', reason: `${host} over budget: ${formatBytes(actual)} of ${formatBytes(usableBytes)} usable${basis}`});
+			found.push({level: severe, reason: `${host} over budget: ${formatBytes(actual)} of ${formatBytes(usableBytes)} usable${basis}`});
 		} else if (ratio >= warnRatio) {
 			// Floor, so a host shown "94%" is never CRIT and one shown "85%" is WARN.
 			const percent = Math.floor(ratio * 100);
-			found.push({level: ratio >= critRatio ? 'crit' : 'warn', reason: `${host} at ${percent}% of ${formatBytes(usableBytes)} usable${basis}`});
+			found.push({level: ratio >= critRatio ? severe : 'warn', reason: `${host} at ${percent}% of ${formatBytes(usableBytes)} usable${basis}`});
 		}
 	}
 	if (budget.limitsBytes > usableBytes) {

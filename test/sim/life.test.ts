@@ -61,7 +61,12 @@ describe('model read API', () => {
 			assert.equal(config.clusters.m2!.host, 'm2');
 			assert.equal(config.hosts.m2!.memory, 8 * gib);
 			assert.deepEqual(config.drill.points, [{host: 'm1', via: 'sim', url: sim.controlUrl}]);
-			assert.equal(config.prometheus, undefined);
+			// The demo's budgets come from the sim's own Prometheus query API on m1.
+			assert.equal(config.prometheus!.url, `${sim.clusters[0]!.url}/prometheus`);
+			assert.deepEqual(config.prometheus!.jobs, {m1: 'm1', m2: 'm2'});
+			assert.deepEqual(config.hosts.m1!.nodeExporter, {label: 'host', value: 'm1'});
+			const answer = await fetch(`${config.prometheus!.url}/api/v1/query?query=up`);
+			assert.equal(((await answer.json()) as any).data.result.length, 2);
 			const yaml = sim.kubeconfigYaml();
 			assert.match(yaml, /current-context: sim-m1/);
 			for (const cluster of sim.clusters) assert.ok(yaml.includes(`server: ${cluster.url}`));
