@@ -73,7 +73,7 @@ export const homelabSpecs: ClusterSpec[] = [
 		host: 'm1',
 		address: '192.168.1.10',
 		hostMemoryBytes: 16 * gib,
-		hostBaseBytes: 2 * gib,
+		hostBaseBytes: 0.75 * gib,
 		podCidr: '10.244.0.0/16',
 		serviceCidr: '10.96.0.0/16',
 		podPrefix: '10.244',
@@ -99,7 +99,7 @@ export const homelabSpecs: ClusterSpec[] = [
 		host: 'm2',
 		address: '192.168.1.20',
 		hostMemoryBytes: 8 * gib,
-		hostBaseBytes: 1.5 * gib,
+		hostBaseBytes: 0.5 * gib,
 		// Submariner without Globalnet needs networks that do not overlap m1's.
 		podCidr: '10.245.0.0/16',
 		serviceCidr: '10.97.0.0/16',
