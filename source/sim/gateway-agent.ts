@@ -27,6 +27,11 @@ export interface RemoteGateway {
 	/** Base URL of the remote cluster's simulated server. */
 	url: string;
 	endpoint: EndpointSpec;
+	/**
+	 * For a peer in this same process the measured time is only this event loop's delay, not a wire:
+	 * report a LAN-like round trip instead (the ping itself still has to succeed). Absent for real peers.
+	 */
+	modeledRttNs?: () => number;
 }
 
 class RttStatistics {
@@ -175,7 +180,7 @@ export class GatewayAgent {
 		if (this.abort.signal.aborted) return;
 		pinger.failures = 0;
 		pinger.status = 'connected';
-		pinger.statistics.add(rttNs);
+		pinger.statistics.add(pinger.remote.modeledRttNs?.() ?? rttNs);
 	}
 
 	private failed(pinger: Pinger): void {

@@ -75,7 +75,7 @@ test('--json: one document with clusters, gateways, hosts and the same verdict',
 test('degraded: a crash-looping pod is WARNING, exit 1, and names the pod', async () => {
 	const model = sim.clusters[1]!.model;
 	const pod = model.pods().find(each => each.namespace === 'apps')!;
-	model.update('pods', pod.namespace, pod.name, object => {
+	model.update('pods', pod.namespace, pod.name, (object: any) => {
 		object.status.containerStatuses[0].state = {waiting: {reason: 'CrashLoopBackOff'}};
 		object.status.containerStatuses[0].ready = false;
 		object.status.containerStatuses[0].restartCount = 12;
@@ -88,7 +88,7 @@ test('degraded: a crash-looping pod is WARNING, exit 1, and names the pod', asyn
 		assert.equal(json.status, 'WARNING');
 		assert.deepEqual(json.clusters[1].problems.map((problem: any) => [problem.name, problem.problem, problem.restarts]), [[pod.name, 'CrashLoopBackOff', 12]]);
 	} finally {
-		model.update('pods', pod.namespace, pod.name, object => {
+		model.update('pods', pod.namespace, pod.name, (object: any) => {
 			object.status.containerStatuses[0].state = {running: {startedAt: new Date().toISOString()}};
 			object.status.containerStatuses[0].ready = true;
 		});
