@@ -21,10 +21,12 @@ export function checkText(snapshot: LabSnapshot): string {
 			const {running, pending, failed, total} = cluster.podCounts;
 			state = `live, nodes ${cluster.nodeCounts.ready}/${cluster.nodeCounts.total} Ready, pods ${running} running ${pending} pending ${failed} failed of ${total}`;
 		} else {
-			state = `${connection.phase} since ${clockTime(connection.sinceMs)}${connection.reason ? `: ${connection.reason}` : ''}`;
+			const since = connection.sinceUnknown ? '' : ` since ${clockTime(connection.sinceMs)}`;
+			state = `${connection.phase}${since}${connection.reason ? `: ${connection.reason}` : ''}`;
 		}
 		lines.push(`${cluster.name} ${statusWords[cluster.verdict.level]} ${state}`);
-		for (const reason of cluster.verdict.reasons.filter(reason => !reason.includes(' unreachable since '))) lines.push(`  ${reason}`);
+		// The unreachable reason is already on the cluster's line.
+		for (const reason of cluster.verdict.reasons.filter(reason => !reason.startsWith(`${cluster.name} unreachable`))) lines.push(`  ${reason}`);
 	}
 	for (const gateway of snapshot.gateways) {
 		const cluster = snapshot.clusters.find(each => each.name === gateway.cluster);
@@ -69,7 +71,7 @@ export function checkJson(snapshot: LabSnapshot): Record<string, unknown> {
 			reachable: cluster.connection.phase === 'live' || cluster.connection.phase === 'reconnecting',
 			connection: {
 				phase: cluster.connection.phase,
-				since: iso(cluster.connection.sinceMs),
+				since: cluster.connection.sinceUnknown ? null : iso(cluster.connection.sinceMs),
 				reason: cluster.connection.reason ?? null,
 				lastLive: iso(cluster.connection.lastLiveMs),
 			},

@@ -1,6 +1,6 @@
 // `labwatch check`: one look at every cluster under a deadline, printed as lines or JSON, with the
 // Nagios exit codes. No Ink, no React: this path must start fast over SSH.
-import {openLab, pollBudgetsOnce} from './lab.js';
+import {openLab, startBudgetPoll} from './lab.js';
 import {fetchClusterOnce} from './kube/fetch-once.js';
 import {checkJson, checkText, exitCodes} from './check-report.js';
 
@@ -18,14 +18,19 @@ export async function runCheck(options: CheckOptions): Promise<number> {
 	const lab = await openLab({configFlag: options.configFlag, demo: options.demo});
 	try {
 		// Leave a little of the budget for printing; never wait on a cluster past the deadline.
-		const budgetMs = Math.max(200, options.timeoutMs - (Date.now() - startedMs) - 100);
+		const deadlineMs = startedMs + options.timeoutMs - 100;
+		const budgetMs = Math.max(200, deadlineMs - Date.now());
+		// A cluster that does not answer /readyz in this long is reported unreachable without waiting out
+		// the whole timeout; twice the TUI's probe deadline, since one look has no second chance.
+		const probeMs = Math.max(1500, lab.config.probe.timeout * 2);
+		const budgets = await startBudgetPoll(lab, deadlineMs);
 		await Promise.all(
 			Object.entries(lab.config.clusters).map(([name, cluster]) =>
-				fetchClusterOnce(lab.kubeconfigs.get(cluster.context)!, {name, submarinerNamespace: cluster.submarinerNamespace}, lab.store, budgetMs),
+				fetchClusterOnce(lab.kubeconfigs.get(cluster.context)!, {name, submarinerNamespace: cluster.submarinerNamespace}, lab.store, budgetMs, probeMs),
 			),
 		);
-		// Budgets count the pods just listed, so they come second, within what is left of the deadline.
-		await pollBudgetsOnce(lab, startedMs + options.timeoutMs - 100);
+		// Budgets count the pods just listed.
+		await budgets.finish();
 		await inspectPartition(lab, startedMs + options.timeoutMs - 50);
 		const snapshot = lab.store.snapshot();
 		const text = options.json ? `${JSON.stringify(checkJson(snapshot), null, 2)}\n` : checkText(snapshot);

@@ -121,8 +121,11 @@ export async function startBudgets(lab: Lab): Promise<{stop(): void; setHistoryP
 	};
 }
 
-/** `check`: one Prometheus poll, bounded by the deadline; past it, budgets say Prometheus did not answer. */
-export async function pollBudgetsOnce(lab: Lab, deadlineMs: number): Promise<void> {
+/**
+ * `check`: one Prometheus poll, started at once beside the cluster lists and bounded by the deadline.
+ * `finish()` waits for it (or the deadline) and computes the budgets from the pods listed meanwhile.
+ */
+export async function startBudgetPoll(lab: Lab, deadlineMs: number): Promise<{finish(): Promise<void>}> {
 	const {BudgetSource} = await import('./budget/source.js');
 	const {store} = lab;
 	const source = new BudgetSource({
@@ -130,15 +133,20 @@ export async function pollBudgetsOnce(lab: Lab, deadlineMs: number): Promise<voi
 		clusters: () => store.snapshot().clusters,
 		onChange: update => store.setBudgets(update.hosts, update.prometheus),
 	});
-	let timer: NodeJS.Timeout | undefined;
-	const deadline = new Promise<'late'>(resolve => {
-		timer = setTimeout(() => resolve('late'), Math.max(0, deadlineMs - Date.now()));
-	});
-	try {
-		const result = await Promise.race([source.pollNow(), deadline]);
-		if (result === 'late') source.refresh();
-	} finally {
-		clearTimeout(timer);
-		source.stop();
-	}
+	const poll = source.pollNow().catch(() => undefined);
+	return {
+		async finish() {
+			let timer: NodeJS.Timeout | undefined;
+			const late = new Promise<void>(resolve => {
+				timer = setTimeout(resolve, Math.max(0, deadlineMs - Date.now()));
+			});
+			try {
+				await Promise.race([poll, late]);
+				source.refresh();
+			} finally {
+				clearTimeout(timer);
+				source.stop();
+			}
+		},
+	};
 }

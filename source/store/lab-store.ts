@@ -92,16 +92,16 @@ export class LabStore {
 		return this.clusters.get(cluster)?.connection;
 	}
 
-	setConnection(cluster: string, phase: ConnectionPhase, reason?: string): void {
+	setConnection(cluster: string, phase: ConnectionPhase, reason?: string, options: {sinceUnknown?: boolean} = {}): void {
 		const data = this.clusters.get(cluster);
 		if (!data) return;
 		const previous = data.connection;
-		if (previous.phase === phase && previous.reason === reason) return;
+		if (previous.phase === phase && previous.reason === reason && previous.sinceUnknown === options.sinceUnknown) return;
 		const now = this.clock();
 		const lastLiveMs = phase === 'live' ? now : previous.phase === 'live' ? now : previous.lastLiveMs;
 		// A failure that only changes its wording keeps its start time: "unreachable since 20:14:03".
 		const sinceMs = previous.phase === phase ? previous.sinceMs : now;
-		data.connection = {phase, sinceMs, reason, lastLiveMs};
+		data.connection = {phase, sinceMs, reason, lastLiveMs, ...(options.sinceUnknown ? {sinceUnknown: true} : {})};
 		if (previous.phase !== phase) {
 			const text = describeTransition(cluster, previous.phase, phase, reason);
 			if (text) this.addEvent({atMs: now, cluster, level: phase === 'live' ? 'ok' : phase === 'unreachable' ? 'crit' : 'warn', text});

@@ -22,6 +22,8 @@ export interface ConnectionState {
 	reason?: string;
 	/** The last moment the cluster was known to answer. */
 	lastLiveMs?: number;
+	/** Seen in a single look (`check`): the phase is known, not when it began. */
+	sinceUnknown?: boolean;
 }
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';

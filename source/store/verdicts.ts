@@ -28,7 +28,8 @@ export function clusterVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict
 	const {name, connection} = cluster;
 	const why = connection.reason ? `: ${connection.reason}` : '';
 	if (connection.phase === 'unreachable') {
-		return {level: 'crit', reasons: [`${name} unreachable since ${clockTime(connection.sinceMs)}${why}`]};
+		const since = connection.sinceUnknown ? '' : ` since ${clockTime(connection.sinceMs)}`;
+		return {level: 'crit', reasons: [`${name} unreachable${since}${why}`]};
 	}
 	if (connection.phase === 'connecting') return {level: 'unknown', reasons: [`${name} not answered yet${why}`]};
 	const levels: Level[] = [];

@@ -9,6 +9,10 @@ import {openLab, startWatching, type Lab} from '../lab.js';
 import type {DrillIntents, Intents} from '../../views/intents.js';
 import {colourWanted, takeOverTerminal} from './terminal.js';
 import {writeDemoInfo} from './demo-info.js';
+import {trace, tracing} from '../trace.js';
+import type {SnapshotSource} from '../../views/hooks/use-snapshot.js';
+import type {LabSnapshot} from '../store/types.js';
+import type {LabStore} from '../store/lab-store.js';
 
 export type {DrillIntents, IntentResult, Intents} from '../../views/intents.js';
 export {drillIntentsFrom, type DrillRunnerLike} from './drill-intents.js';
@@ -35,13 +39,17 @@ export interface RunTuiOptions {
 export async function runTui(options: RunTuiOptions): Promise<number> {
 	const env = process.env;
 	env.NODE_ENV ??= 'production';
+	trace('tui-start');
 	const lab = await openLab({configFlag: options.configFlag, demo: options.demo});
+	trace('lab-open');
 	let stopWatching: (() => void) | undefined;
 	let wiring: TuiWiring = {};
 	try {
 		writeDemoInfo(lab, env);
 		stopWatching = await startWatching(lab);
+		trace('watching');
 		wiring = (await options.wire?.(lab)) ?? {};
+		trace('wired');
 	} catch (error) {
 		stopWatching?.();
 		await lab.close();
@@ -49,10 +57,13 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 	}
 
 	const [{createElement}, {render}, {App}] = await Promise.all([import('react'), import('ink'), import('../../views/App.js')]);
+	trace('ui-loaded');
 	const stdout = process.stdout;
 	const stdin = process.stdin;
 	stdin.on('error', () => {}); // EIO after a hangup; the SIGHUP handler does the leaving.
 	const terminal = takeOverTerminal(stdout);
+	// Benchmark milestones; without LABWATCH_TRACE the store goes to the App as is and Ink gets no hook.
+	const frames = tracing ? traceFrames(lab.store, stdin) : undefined;
 
 	return new Promise<number>(resolve => {
 		let leaving = false;
@@ -82,7 +93,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 		const intents: Intents = {quit: () => void leave(0), drill: wiring.drill};
 		const instance = render(
 			createElement(App, {
-				source: lab.store,
+				source: frames?.source ?? lab.store,
 				configLabel: lab.configLabel,
 				intents,
 				readOnly: options.readOnly ?? false,
@@ -97,8 +108,74 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 				exitOnCtrlC: false,
 				// Full redraws: incremental mode misses repaints after a height-only shrink (ink #1023).
 				incrementalRendering: false,
+				...(frames ? {onRender: frames.onRender} : {}),
 			},
 		);
 		instance.waitUntilExit().catch((error: unknown) => void leave(3, error instanceof Error ? error.message : String(error)));
 	});
+}
+
+/**
+ * Trace points for `npm run bench` (only built when tracing). The stamps of changes are taken when the
+ * App is handed the snapshot that holds them, and reported with the next frame Ink renders: Ink 6.8
+ * calls onRender right after turning the tree into the frame string and writes that string in the same
+ * turn (its write throttle is leading). A key is traced when Ink reads its bytes from stdin, in the turn
+ * the key router runs.
+ */
+function traceFrames(store: LabStore, stdin: NodeJS.ReadStream) {
+	// When the store itself has every cluster live, to tell waiting for the clusters from waiting for a frame.
+	const stopLive = store.subscribe(() => {
+		if (!store.clusterNames().every(name => store.connection(name)?.phase === 'live')) return;
+		trace('store-live');
+		stopLive();
+	});
+	let pending: number[] = [];
+	let shown: LabSnapshot | undefined;
+	let handedAtMs: number | undefined;
+	let liveTraced = false;
+	let keys = 0;
+	let phasesTraced = '';
+	const read = stdin.read.bind(stdin);
+	stdin.read = (size?: number) => {
+		const chunk = read(size);
+		if (chunk !== null) trace('key', {key: ++keys});
+		return chunk;
+	};
+	const source: SnapshotSource = {
+		subscribe: listener => store.subscribe(listener),
+		snapshot() {
+			const startedMs = performance.now();
+			const snapshot = store.snapshot();
+			const stamps = store.drainStamps();
+			if (stamps.length > 0) pending = pending.concat(stamps);
+			if (snapshot !== shown) {
+				shown = snapshot;
+				// React commits a new snapshot synchronously (legacy root), so a frame in this same turn
+				// measures snapshot + render + layout + frame string.
+				handedAtMs = startedMs;
+				setImmediate(() => (handedAtMs = undefined));
+			}
+			return snapshot;
+		},
+	};
+	const onRender = ({renderTime}: {renderTime: number}) => {
+		const stamps = pending;
+		pending = [];
+		const frameMs = handedAtMs === undefined ? undefined : Math.round((performance.now() - handedAtMs) * 10) / 10;
+		// Connection phases ride along only when they differ from the last frame's (detection times).
+		const phases = shown ? shown.clusters.map(cluster => `${cluster.name}:${cluster.connection.phase}`).join(' ') : '';
+		const phasesChanged = phases !== phasesTraced;
+		phasesTraced = phases;
+		trace('frame', {
+			renderMs: Math.round(renderTime * 10) / 10,
+			...(frameMs === undefined ? {} : {frameMs}),
+			...(stamps.length > 0 ? {stamps} : {}),
+			...(phasesChanged ? {phases} : {}),
+		});
+		if (!liveTraced && shown && shown.clusters.every(cluster => cluster.connection.phase === 'live')) {
+			liveTraced = true;
+			trace('first-live-frame', {clusters: shown.clusters.map(cluster => [cluster.name, cluster.pods.length])});
+		}
+	};
+	return {source, onRender};
 }
