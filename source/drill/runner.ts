@@ -253,6 +253,13 @@ export class DrillRunner {
 				if (found.ok) for (const id of found.value.drillIds) drillIds.add(id);
 				outcomes.push(await driver.heal());
 			}
+			// Cuts made by another process (`labwatch partition`, a crashed TUI): read before the heal is journaled.
+			const foreignCuts: JournalEntry[] = [];
+			for (const id of drillIds) {
+				if (this.recorder?.drillId === id || !validDrillId(id).ok) continue;
+				const cut = await this.journal.openCut(id).catch(() => undefined);
+				if (cut) foreignCuts.push(cut);
+			}
 			await this.cancelTimers(points.value, [...drillIds]);
 			const ok = outcomes.every(outcome => outcome.ok);
 			const atMs = this.now();
@@ -280,7 +287,8 @@ export class DrillRunner {
 			this.liveDrillId = undefined;
 			this.liveTtlMs = undefined;
 			this.setPartition({active: false, points: [], leftover: false});
-			const reportPath = ownDrill ? await this.writeReport('healed') : undefined;
+			let reportPath = ownDrill ? await this.writeReport('healed') : undefined;
+			for (const cut of foreignCuts) reportPath ??= await this.writeShellReport(cut, atMs);
 			this.setProgress({phase: 'healed', timeline: this.recorder?.timeline() ?? [], reportPath});
 			return {ok: true, value: {drillIds: [...drillIds], outcomes, reportPath}};
 		} catch (error) {
@@ -379,6 +387,26 @@ export class DrillRunner {
 		const otherClusters = clusters.filter(([, cluster]) => !cutHosts.has(cluster.host)).map(([name]) => name);
 		const jobs = this.config.prometheus?.jobs ?? {};
 		return {cutClusters, otherClusters, targetJobs: cutClusters.map(name => jobs[name]).filter((job): job is string => job !== undefined)};
+	}
+
+	/**
+	 * A drill cut from the shell had nobody watching: its report holds what the journal knows (where, when
+	 * cut, when healed) and says so, so `labwatch drills` still lists it.
+	 */
+	private async writeShellReport(cut: JournalEntry, healAtMs: number): Promise<string | undefined> {
+		const drillId = cut.drillId!;
+		const recorder = new TimelineRecorder(drillId, {cutClusters: [], otherClusters: [], targetJobs: []});
+		recorder.cutStarted(cut.atMs);
+		for (const point of cut.points) recorder.cutApplied(point, cut.atMs);
+		recorder.healApplied(healAtMs);
+		const report = recorder.report();
+		const outcome = 'healed; signals not timed (cut from the shell: run the drill from the TUI, key p, to time them)';
+		const context = {points: cut.points, ttlMs: cut.ttlMs, outcome};
+		try {
+			return await this.journal.writeReport(drillId, {...report, ...context}, reportMarkdown(report, context));
+		} catch {
+			return undefined;
+		}
 	}
 
 	private async writeReport(outcome: string): Promise<string | undefined> {
