@@ -91,13 +91,8 @@ export async function startWatching(lab: Lab): Promise<() => void> {
 
 /** Starts the memory-budget source (Prometheus poller, or requests and limits without one). */
 export async function startBudgets(lab: Lab): Promise<{stop(): void; setHistoryPoints(points: number): void}> {
-	const {BudgetSource} = await import('./budget/source.js');
 	const {store} = lab;
-	const source = new BudgetSource({
-		config: lab.config,
-		clusters: () => store.snapshot().clusters,
-		onChange: update => store.setBudgets(update.hosts, update.prometheus),
-	});
+	const source = await budgetSourceFor(lab);
 	// Pods come and go: recompute requests and limits when the clusters change, at most once a second.
 	let pending: NodeJS.Timeout | undefined;
 	let seenVersion = store.version;
@@ -126,13 +121,7 @@ export async function startBudgets(lab: Lab): Promise<{stop(): void; setHistoryP
  * `finish()` waits for it (or the deadline) and computes the budgets from the pods listed meanwhile.
  */
 export async function startBudgetPoll(lab: Lab, deadlineMs: number): Promise<{finish(): Promise<void>}> {
-	const {BudgetSource} = await import('./budget/source.js');
-	const {store} = lab;
-	const source = new BudgetSource({
-		config: lab.config,
-		clusters: () => store.snapshot().clusters,
-		onChange: update => store.setBudgets(update.hosts, update.prometheus),
-	});
+	const source = await budgetSourceFor(lab);
 	const poll = source.pollNow().catch(() => undefined);
 	return {
 		async finish() {
@@ -149,4 +138,15 @@ export async function startBudgetPoll(lab: Lab, deadlineMs: number): Promise<{fi
 			}
 		},
 	};
+}
+
+/** A budget source reading the lab's clusters and reporting into its store. */
+async function budgetSourceFor(lab: Lab) {
+	const {BudgetSource} = await import('./budget/source.js');
+	const {store} = lab;
+	return new BudgetSource({
+		config: lab.config,
+		clusters: () => store.snapshot().clusters,
+		onChange: update => store.setBudgets(update.hosts, update.prometheus),
+	});
 }
