@@ -2,6 +2,7 @@
 // tail, the plan marked), the GiB numbers, a sparkline of recent use and the verdict word. Until the
 // budget source reports, one line says so.
 import {Box, Text} from 'ink';
+import {historyPoints} from '../source/budget/types.js';
 import type {HostBudget, PrometheusStatus} from '../source/budget/types.js';
 import {gib} from '../source/config/size.js';
 import {levelColour, useTheme, type Theme} from './theme.js';
@@ -62,7 +63,7 @@ function HostLine({host, width, nameWidth}: {host: HostBudget; width: number; na
 	const used = host.actualBytes === undefined ? '?' : `${estimated}${gib(host.actualBytes)}`;
 	const numbers = `${used}/${gib(host.limitBytes)} GiB${sep}req ${gib(host.requestBytes)}${sep}free ${host.headroomBytes === undefined ? '?' : gib(host.headroomBytes)}`;
 	const word = levelWords[host.verdict.level];
-	const sparkWidth = width >= 90 ? 12 : width >= 70 ? 6 : 0;
+	const sparkWidth = width >= 90 ? historyPoints : width >= 70 ? 8 : 0;
 	const barWidth = Math.max(6, width - nameWidth - numbers.length - word.length - sparkWidth - 6);
 	return (
 		<Box height={1}>

@@ -1,6 +1,9 @@
 // What the memory-budget source reports per host (issue: Prometheus and budgets).
 import type {Verdict} from '../store/types.js';
 
+/** Samples in a host's 30-minute history: the sparkline's width, so the range query's step fits it (2 min). */
+export const historyPoints = 15;
+
 export interface PlanLine {
 	/** The plan line's name, or "other" for pods that map to no line (plannedBytes 0). */
 	name: string;

@@ -1,6 +1,7 @@
 // Asks Prometheus the catalogue's queries every `prometheus.interval`. Polls never overlap: the next one is
 // scheduled when the previous one has finished, so a slow Prometheus is asked less often, not more.
 import type {PrometheusConfig} from '../config/schema.js';
+import {historyPoints} from '../budget/types.js';
 import {createDriver, type DriverHandle} from './client.js';
 import {historyStepSeconds, historyWindowMs, queries} from './catalogue.js';
 import {promErrorReason} from './errors.js';
@@ -58,7 +59,7 @@ export class PromPoller {
 		this.#config = options.config;
 		this.#onData = options.onData;
 		this.#now = options.now ?? Date.now;
-		this.#historyPoints = options.historyPoints ?? 60;
+		this.#historyPoints = options.historyPoints ?? historyPoints;
 		this.#handle = options.driver ?? createDriver(options.config);
 	}
 

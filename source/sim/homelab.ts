@@ -191,7 +191,7 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 	// Metrics per cluster, and a small Prometheus query API on the first cluster's server (Prometheus
 	// lives on m1), so the demo shows memory budgets without a Prometheus installed.
 	for (const handle of handles) handle.server.route('/metrics', createMetricsHandler(handle.model));
-	const prometheusApi = createPrometheusApiHandler(homelabPrometheusSource({clusters: handles, isPartitioned: () => network.isPartitioned()}));
+	const prometheusApi = createPrometheusApiHandler(homelabPrometheusSource({clusters: handles, isPartitioned: () => network.isPartitioned()}), {backfillMs: 30 * 60_000});
 	handles[0]!.server.route('/prometheus', (req, res) => {
 		if (!prometheusApi(req, res)) res.writeHead(404, {'content-type': 'text/plain'}).end('404 page not found\n');
 	});

@@ -34,6 +34,11 @@ export interface PrometheusApiSource {
 export interface PrometheusApiOptions {
 	now?: () => number;
 	snapshotEveryMs?: number;
+	/**
+	 * Invent this much host-memory history before the first query (a gentle wave around today's values),
+	 * so a fresh demo's 30-minute sparkline has a shape at once. Only node_memory_* series: cheap at any size.
+	 */
+	backfillMs?: number;
 }
 
 const lookbackMs = 5 * 60_000;
@@ -128,9 +133,31 @@ export function createPrometheusApiHandler(source: PrometheusApiSource, options:
 		return samples;
 	};
 
+	const backfill = (nowMs: number, samples: SimSeries[]): void => {
+		const hostSeries = samples.filter(series => series.labels.__name__?.startsWith('node_memory_') || series.labels.__name__ === 'up');
+		// Each host breathes at its own pace: the wave's phase and period come from its labels.
+		const offsetOf = (labels: Record<string, string>) => [...JSON.stringify(labels)].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 1000, 7);
+		for (let atMs = nowMs - (options.backfillMs ?? 0); atMs < nowMs - snapshotEveryMs / 2; atMs += snapshotEveryMs) {
+			snapshots.push({
+				atMs,
+				samples: hostSeries.map(series => {
+					const name = series.labels.__name__!;
+					// Totals stay put; what is free breathes (more free is less used).
+					const fixed = name === 'up' || /total_bytes$|MemTotal/.test(name);
+					if (fixed) return series;
+					const offset = offsetOf({host: series.labels.host ?? '', job: series.labels.job ?? ''});
+					const phase = ((nowMs - atMs) / ((10 + (offset % 7)) * 60_000)) * 2 * Math.PI + offset;
+					const wave = 1 + 0.06 * Math.sin(phase) + 0.01 * Math.sin(phase * 5.3);
+					return {labels: series.labels, value: Math.round(series.value * wave)};
+				}),
+			});
+		}
+	};
+
 	/** Live samples for this request, recorded as a snapshot when the last one is old enough. */
 	const current = (nowMs: number): SimSeries[] => {
 		const samples = liveSamples();
+		if (snapshots.length === 0 && options.backfillMs) backfill(nowMs, samples);
 		const last = snapshots.at(-1);
 		if (!last || nowMs - last.atMs >= snapshotEveryMs) {
 			snapshots.push({atMs: nowMs, samples});

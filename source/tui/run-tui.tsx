@@ -31,7 +31,7 @@ export interface RunTuiOptions {
 	ascii?: boolean;
 	/** Hook for the lead: more sources and intents around the same lab (drill runner, budget poller). */
 	wire?: (lab: Lab) => TuiWiring | Promise<TuiWiring>;
-	/** Frame rate cap (Ink throttles writes; renders are coalesced before that in useSnapshot). */
+	/** Frame rate cap (Ink throttles writes; renders are coalesced before that in useSnapshot). Default 20. */
 	maxFps?: number;
 }
 
@@ -60,10 +60,15 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 	trace('ui-loaded');
 	const stdout = process.stdout;
 	const stdin = process.stdin;
-	stdin.on('error', () => {}); // EIO after a hangup; the SIGHUP handler does the leaving.
-	const terminal = takeOverTerminal(stdout);
 	// Benchmark milestones; without LABWATCH_TRACE the store goes to the App as is and Ink gets no hook.
 	const frames = tracing ? traceFrames(lab.store, stdin) : undefined;
+	// The lists are usually in by now: a first frame that already shows the clusters saves drawing a
+	// "connecting" frame and then waiting out the snapshot interval for the live one. Bounded, so an
+	// unreachable cluster never holds the screen back for long; before the terminal is taken over, so a
+	// signal meanwhile leaves nothing to undo.
+	await clustersSettled(lab.store, 750);
+	stdin.on('error', () => {}); // EIO after a hangup; the SIGHUP handler does the leaving.
+	const terminal = takeOverTerminal(stdout);
 
 	return new Promise<number>(resolve => {
 		let leaving = false;
@@ -103,7 +108,9 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 			{
 				stdout,
 				stdin,
-				maxFps: options.maxFps ?? 8,
+				// Data frames are already coalesced to a few a second in useSnapshot; this throttle only delays
+				// the frame after a key press, so it can be short.
+				maxFps: options.maxFps ?? 20,
 				patchConsole: false,
 				exitOnCtrlC: false,
 				// Full redraws: incremental mode misses repaints after a height-only shrink (ink #1023).
@@ -112,6 +119,23 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 			},
 		);
 		instance.waitUntilExit().catch((error: unknown) => void leave(3, error instanceof Error ? error.message : String(error)));
+	});
+}
+
+/** Resolves once no cluster is still connecting (live, or known to be failing), or after maxMs. */
+function clustersSettled(store: LabStore, maxMs: number): Promise<void> {
+	const settled = () => store.clusterNames().every(name => store.connection(name)?.phase !== 'connecting');
+	if (settled()) return Promise.resolve();
+	return new Promise(resolve => {
+		const done = () => {
+			clearTimeout(timer);
+			unsubscribe();
+			resolve();
+		};
+		const timer = setTimeout(done, maxMs);
+		const unsubscribe = store.subscribe(() => {
+			if (settled()) done();
+		});
 	});
 }
 
@@ -129,6 +153,9 @@ function traceFrames(store: LabStore, stdin: NodeJS.ReadStream) {
 		trace('store-live');
 		stopLive();
 	});
+	// Where resident memory goes (heap, Yoga's WebAssembly memory in arrayBuffers), every 10 s.
+	const memory = setInterval(() => trace('memory', {...process.memoryUsage()}), 10_000);
+	memory.unref();
 	let pending: number[] = [];
 	let shown: LabSnapshot | undefined;
 	let handedAtMs: number | undefined;
@@ -150,10 +177,10 @@ function traceFrames(store: LabStore, stdin: NodeJS.ReadStream) {
 			if (stamps.length > 0) pending = pending.concat(stamps);
 			if (snapshot !== shown) {
 				shown = snapshot;
-				// React commits a new snapshot synchronously (legacy root), so a frame in this same turn
-				// measures snapshot + render + layout + frame string.
+				// React commits the update from its scheduler's setImmediate, queued after this call; a frame
+				// rendered before the second immediate from here measures snapshot + React + layout + string.
 				handedAtMs = startedMs;
-				setImmediate(() => (handedAtMs = undefined));
+				setImmediate(() => setImmediate(() => (handedAtMs = undefined)));
 			}
 			return snapshot;
 		},
