@@ -6,6 +6,7 @@ import type {LabStore} from '../store/lab-store.js';
 import {Reflector, type ResourceKind, type ReflectorSink} from './reflector.js';
 import {gatewaysKind, nodesKind, podsKind} from './resources.js';
 import {probeReadyz} from './probe.js';
+import {keepAliveAgentFor} from './http.js';
 
 export interface ClusterWatchOptions {
 	probeIntervalMs: number;
@@ -22,6 +23,7 @@ export class ClusterWatch {
 	private probeTimer: NodeJS.Timeout | undefined;
 	private running = false;
 	private failingSinceMs: number | undefined;
+	private readonly probeAgent: ReturnType<typeof keepAliveAgentFor>;
 
 	constructor(
 		private readonly kc: KubeConfig,
@@ -30,6 +32,7 @@ export class ClusterWatch {
 		private readonly options: ClusterWatchOptions,
 	) {
 		const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+		this.probeAgent = keepAliveAgentFor(kc);
 		const name = cluster.name;
 		this.add(nodesKind, {
 			replace: nodes => store.replaceNodes(name, nodes),
@@ -62,6 +65,7 @@ export class ClusterWatch {
 		this.running = false;
 		clearTimeout(this.probeTimer);
 		for (const reflector of this.reflectors) reflector.stop();
+		this.probeAgent.destroy();
 	}
 
 	private add<T>(kind: ResourceKind<T>, sink: Omit<ReflectorSink<T>, 'activity' | 'failure'>, requestTimeoutMs: number) {
@@ -85,7 +89,7 @@ export class ClusterWatch {
 	private async probe(): Promise<void> {
 		if (!this.running) return;
 		const startedMs = Date.now();
-		const result = await probeReadyz(this.kc, this.options.probeTimeoutMs);
+		const result = await probeReadyz(this.kc, this.options.probeTimeoutMs, this.probeAgent);
 		if (!this.running) return;
 		const name = this.cluster.name;
 		const phase = this.store.connection(name)?.phase;

@@ -20,6 +20,8 @@ export interface OpenOptions {
 	signal?: AbortSignal;
 	/** Deadline for the response headers (and, with readAll, the body). */
 	timeoutMs: number;
+	/** A keep-alive agent for frequent small requests; default: a fresh connection each time. */
+	agent?: http.Agent;
 }
 
 /** Opens a GET and resolves with the response once its headers arrive. */
@@ -27,7 +29,7 @@ export async function openRequest(kc: KubeConfig, path: string, options: OpenOpt
 	const cluster = kc.getCurrentCluster();
 	if (!cluster) throw new KubeRequestError('no current cluster in kubeconfig');
 	const url = new URL(cluster.server.replace(/\/$/, '') + path);
-	const requestOptions: https.RequestOptions = {method: 'GET', headers: {Accept: 'application/json'}, agent: false};
+	const requestOptions: https.RequestOptions = {method: 'GET', headers: {Accept: 'application/json'}, agent: options.agent ?? false};
 	await kc.applyToHTTPSOptions(requestOptions);
 	const transport = url.protocol === 'https:' ? https : http;
 	return new Promise((resolve, reject) => {
@@ -54,6 +56,15 @@ export async function openRequest(kc: KubeConfig, path: string, options: OpenOpt
 		});
 		request.end();
 	});
+}
+
+/** A keep-alive agent (one socket) for a cluster's server: the probe asks every second, and a TLS
+ * handshake each time would cost both sides more than the question. A timed-out request destroys its
+ * socket, so a dead connection is never reused. */
+export function keepAliveAgentFor(kc: KubeConfig): http.Agent {
+	const server = kc.getCurrentCluster()?.server ?? '';
+	const options = {keepAlive: true, maxSockets: 1, maxFreeSockets: 1, keepAliveMsecs: 30_000};
+	return server.startsWith('https:') ? new https.Agent(options) : new http.Agent(options);
 }
 
 /** GET and parse a JSON body; non-2xx answers become a KubeRequestError carrying the Status reason. */

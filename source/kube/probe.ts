@@ -1,14 +1,23 @@
 // A partition drops packets silently: an open watch just goes quiet. Only an active probe with a short
 // deadline tells "unreachable" from "nothing happened", so every cluster is asked /readyz every second.
 import type {KubeConfig} from '@kubernetes/client-node';
+import type {Agent} from 'node:http';
 import {KubeRequestError, openRequest} from './http.js';
 
 export type ProbeResult = {ok: true} | {ok: false; reason: string; silent: boolean};
 
-export async function probeReadyz(kc: KubeConfig, timeoutMs: number): Promise<ProbeResult> {
+export async function probeReadyz(kc: KubeConfig, timeoutMs: number, agent?: Agent): Promise<ProbeResult> {
+	const result = await probeOnce(kc, timeoutMs, agent);
+	// A kept-alive socket the server closed just as we reused it resets: that says nothing about the
+	// cluster, so ask once more on a fresh connection before reporting it.
+	if (!result.ok && agent && !result.silent && result.reason === 'connection reset') return probeOnce(kc, timeoutMs);
+	return result;
+}
+
+async function probeOnce(kc: KubeConfig, timeoutMs: number, agent?: Agent): Promise<ProbeResult> {
 	const deadline = AbortSignal.timeout(timeoutMs);
 	try {
-		const response = await openRequest(kc, '/readyz', {signal: deadline, timeoutMs});
+		const response = await openRequest(kc, '/readyz', {signal: deadline, timeoutMs, agent});
 		const chunks: Buffer[] = [];
 		for await (const chunk of response) chunks.push(chunk as Buffer);
 		if (response.statusCode === 200) return {ok: true};
