@@ -27,7 +27,7 @@ export function Header({snapshot, configLabel, width}: {snapshot: LabSnapshot; c
 	const reason = verdict.reasons[0] ?? `${live}/${snapshot.clusters.length} clusters live`;
 	const word = levelWords[verdict.level];
 	// Leave the verdict word and about 24 characters of its reason before spending width on the label.
-	const room = width - ('labwatch'.length + 8 + word.length + 3 * sep.length + 1 + Math.min(24, reason.length));
+	const room = width - ('labwatch'.length + 5 + word.length + 3 * sep.length + 1 + Math.min(24, reason.length));
 	return (
 		<Box width={width} height={1}>
 			<Text wrap="truncate-end">
@@ -35,7 +35,7 @@ export function Header({snapshot, configLabel, width}: {snapshot: LabSnapshot; c
 				{sep}
 				<Text dimColor>{configText(configLabel, room, theme.ascii)}</Text>
 				{sep}
-				{clockTime(snapshot.atMs)}
+				{clockTime(snapshot.atMs).slice(0, 5)}
 				{sep}
 				<Text bold color={levelColour(theme, verdict.level)}>
 					{word}

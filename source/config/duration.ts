@@ -10,13 +10,23 @@ export function parseDurationMs(text: string): number | undefined {
 	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-/** "4s", "2m05s", "1h02m": compact ages for narrow columns. */
+/**
+ * Ages the way kubectl prints them ("95s", "4m05s", "45m", "3h12m", "31h", "2d3h", "12d"): seconds only
+ * while they matter, so a screen of old pods does not need redrawing every second.
+ */
 export function formatAge(ms: number): string {
 	const seconds = Math.max(0, Math.floor(ms / 1000));
-	if (seconds < 60) return `${seconds}s`;
+	if (seconds < 120) return `${seconds}s`;
 	const minutes = Math.floor(seconds / 60);
-	if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+	if (minutes < 10) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
 	const hours = Math.floor(minutes / 60);
-	if (hours < 48) return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
-	return `${Math.floor(hours / 24)}d${hours % 24}h`;
+	if (hours < 3) return `${minutes}m`;
+	if (hours < 8) return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
+	if (hours < 48) return `${hours}h`;
+	const days = Math.floor(hours / 24);
+	if (days < 8) return `${days}d${hours % 24}h`;
+	return `${days}d`;
 }
+
+/** Ages below this are shown to the second (see formatAge). */
+export const secondsShownBelowMs = 10 * 60_000;
