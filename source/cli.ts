@@ -26,7 +26,7 @@ const help = `
     --dry-run         partition: print the commands, change nothing
     --yes             partition: do not ask
     --force           init: overwrite; partition: cut even if it severs labwatch's own path
-    sim: --bind ADDR --port N --only m1|m2 --pods N --churn R --peer URL --kubeconfig FILE --config-out FILE
+    sim: --bind ADDR --port N --only m1|m2 --pods N --churn R --no-life --peer URL --kubeconfig FILE --config-out FILE
 
   Exit codes (check): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. A bad config or flag exits 2 with one line.
 `;
@@ -53,8 +53,13 @@ const cli = meow(help, {
 		peer: {type: 'string'},
 		kubeconfig: {type: 'string'},
 		configOut: {type: 'string'},
+		life: {type: 'boolean', default: true},
 	},
 });
+
+// meow renames the process to the bin name, which wipes the arguments from `ps` and `pkill -f`; keep
+// them, so a user can tell `labwatch sim` from the TUI.
+process.title = ['labwatch', ...process.argv.slice(2)].join(' ');
 
 function durationFlag(name: string, value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
@@ -107,6 +112,7 @@ async function main(): Promise<number> {
 				peer: flags.peer,
 				kubeconfig: flags.kubeconfig,
 				configOut: flags.configOut,
+				life: flags.life,
 			});
 			return 0;
 		}

@@ -95,14 +95,14 @@ export async function startBudgets(lab: Lab): Promise<{stop(): void; setHistoryP
 	const source = await budgetSourceFor(lab);
 	// Pods come and go: recompute requests and limits when the clusters change, at most once a second.
 	let pending: NodeJS.Timeout | undefined;
-	let seenVersion = store.version;
+	let seenVersion = store.workloadVersion;
 	const unsubscribe = store.subscribe(() => {
-		if (pending) return;
+		// Gateway heartbeats and the budgets' own reports change the store too; only pods and nodes matter.
+		if (pending || store.workloadVersion === seenVersion) return;
 		pending = setTimeout(() => {
 			pending = undefined;
-			if (store.version === seenVersion) return;
+			seenVersion = store.workloadVersion;
 			source.refresh();
-			seenVersion = store.version;
 		}, 1000);
 	});
 	source.start();

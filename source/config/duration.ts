@@ -11,14 +11,14 @@ export function parseDurationMs(text: string): number | undefined {
 }
 
 /**
- * Ages the way kubectl prints them ("95s", "4m05s", "45m", "3h12m", "31h", "2d3h", "12d"): seconds only
- * while they matter, so a screen of old pods does not need redrawing every second.
+ * Ages much as kubectl prints them ("95s", "4m", "45m", "3h12m", "31h", "2d3h", "12d"), but with seconds
+ * only below two minutes (kubectl keeps them to ten): every second shown is a frame a second, and a pane
+ * is left open for days next to CI jobs that start every few minutes.
  */
 export function formatAge(ms: number): string {
 	const seconds = Math.max(0, Math.floor(ms / 1000));
 	if (seconds < 120) return `${seconds}s`;
 	const minutes = Math.floor(seconds / 60);
-	if (minutes < 10) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
 	const hours = Math.floor(minutes / 60);
 	if (hours < 3) return `${minutes}m`;
 	if (hours < 8) return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
@@ -29,4 +29,4 @@ export function formatAge(ms: number): string {
 }
 
 /** Ages below this are shown to the second (see formatAge). */
-export const secondsShownBelowMs = 10 * 60_000;
+export const secondsShownBelowMs = 2 * 60_000;

@@ -31,6 +31,9 @@ export async function openRequest(kc: KubeConfig, path: string, options: OpenOpt
 	const url = new URL(cluster.server.replace(/\/$/, '') + path);
 	const requestOptions: https.RequestOptions = {method: 'GET', headers: {Accept: 'application/json'}, agent: options.agent ?? false};
 	await kc.applyToHTTPSOptions(requestOptions);
+	// client-node replaces the agent with a new one on every call (its TLS options are also set on the
+	// request itself), so nothing would ever be reused: put ours back, unless it made a proxy agent.
+	if (!cluster.proxyUrl) requestOptions.agent = options.agent ?? false;
 	const transport = url.protocol === 'https:' ? https : http;
 	return new Promise((resolve, reject) => {
 		const request = transport.request(url, requestOptions);

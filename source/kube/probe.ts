@@ -15,9 +15,12 @@ export async function probeReadyz(kc: KubeConfig, timeoutMs: number, agent?: Age
 }
 
 async function probeOnce(kc: KubeConfig, timeoutMs: number, agent?: Agent): Promise<ProbeResult> {
-	const deadline = AbortSignal.timeout(timeoutMs);
+	// A timer cleared on the answer, not AbortSignal.timeout: that one fires (and builds an exception)
+	// after every probe, twice a second for as long as the pane is open.
+	const deadline = new AbortController();
+	const timer = setTimeout(() => deadline.abort(), timeoutMs);
 	try {
-		const response = await openRequest(kc, '/readyz', {signal: deadline, timeoutMs, agent});
+		const response = await openRequest(kc, '/readyz', {signal: deadline.signal, timeoutMs, agent});
 		const chunks: Buffer[] = [];
 		for await (const chunk of response) chunks.push(chunk as Buffer);
 		if (response.statusCode === 200) return {ok: true};
@@ -25,7 +28,9 @@ async function probeOnce(kc: KubeConfig, timeoutMs: number, agent?: Agent): Prom
 		return {ok: false, reason: `not ready: HTTP ${response.statusCode}${body ? ` ${body}` : ''}`, silent: false};
 	} catch (error) {
 		const message = error instanceof KubeRequestError ? error.message : String((error as Error).message);
-		const silent = deadline.aborted || message === 'timeout';
+		const silent = deadline.signal.aborted || message === 'timeout';
 		return {ok: false, reason: silent ? 'timeout' : message, silent};
+	} finally {
+		clearTimeout(timer);
 	}
 }

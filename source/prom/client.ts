@@ -1,5 +1,6 @@
 // A PrometheusDriver set up from the `prometheus:` config: HTTP timeout, basic auth or bearer token, TLS.
 import {readFileSync} from 'node:fs';
+import {Agent as HttpAgent} from 'node:http';
 import {Agent} from 'node:https';
 import {PrometheusDriver} from 'prometheus-query';
 import type {PrometheusConfig} from '../config/schema.js';
@@ -17,13 +18,16 @@ function readCa(ca: string): string {
 
 export function createDriver(config: PrometheusConfig): DriverHandle {
 	let controller = new AbortController();
-	const httpsAgent =
-		config.tls && config.url.startsWith('https:')
-			? new Agent({
-					rejectUnauthorized: !config.tls.insecureSkipVerify,
-					...(config.tls.ca ? {ca: readCa(config.tls.ca)} : {}),
-				})
-			: undefined;
+	// Kept-alive connections: a poll every few seconds should not open (and TLS-handshake) new ones each time.
+	const keepAlive = {keepAlive: true, maxSockets: 4, maxFreeSockets: 4};
+	const httpsAgent = config.url.startsWith('https:')
+		? new Agent({
+				...keepAlive,
+				...(config.tls ? {rejectUnauthorized: !config.tls.insecureSkipVerify} : {}),
+				...(config.tls?.ca ? {ca: readCa(config.tls.ca)} : {}),
+			})
+		: undefined;
+	const httpAgent = httpsAgent ? undefined : new HttpAgent(keepAlive);
 	const driver = new PrometheusDriver({
 		endpoint: config.url,
 		timeout: config.timeout,
@@ -35,6 +39,7 @@ export function createDriver(config: PrometheusConfig): DriverHandle {
 				request.proxy = false;
 				request.signal = controller.signal;
 				if (httpsAgent) request.httpsAgent = httpsAgent;
+				if (httpAgent) request.httpAgent = httpAgent;
 				return request;
 			},
 		},
@@ -57,6 +62,8 @@ export function createDriver(config: PrometheusConfig): DriverHandle {
 		abortAll() {
 			controller.abort();
 			controller = new AbortController();
+			httpAgent?.destroy();
+			httpsAgent?.destroy();
 		},
 	};
 }

@@ -17,6 +17,8 @@ export interface SimCommandFlags {
 	configOut?: string;
 	/** First port; further clusters take the next ones. */
 	port?: number;
+	/** Restarts, CI jobs and memory drift (default on); off for a quiet homelab (`--no-life`). */
+	life?: boolean;
 }
 
 /** Writes via a temp file in the same directory and a rename, so readers never see half a file. */
@@ -30,7 +32,7 @@ export async function runSimCommand(flags: SimCommandFlags): Promise<void> {
 	const only = flags.only?.split(',').map(name => name.trim()).filter(name => name.length > 0);
 	const names = only ?? homelabSpecs.map(spec => spec.name);
 	const ports = flags.port === undefined ? undefined : Object.fromEntries(names.map((name, index) => [name, flags.port! + index]));
-	const options: SimOptions = {bind: flags.bind, only, podsPerCluster: flags.pods, churnPerSecond: flags.churn, peer: flags.peer, ports};
+	const options: SimOptions = {bind: flags.bind, only, podsPerCluster: flags.pods, churnPerSecond: flags.churn, peer: flags.peer, ports, life: flags.life};
 	const sim = await startHomelab(options);
 
 	// A config needs a kubeconfig with the sim contexts: write one next to it when none was named.

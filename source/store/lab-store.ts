@@ -48,6 +48,9 @@ export class LabStore {
 	private readonly clock: () => number;
 	private readonly feedLimit: number;
 	private changeVersion = 0;
+	/** Bumped by changes a person should see at once; the rest (gateway heartbeats, budget drift) can wait. */
+	private urgentChangeVersion = 0;
+	private workloadChangeVersion = 0;
 	private notifyScheduled = false;
 	private cached: {snapshot: LabSnapshot; version: number; second: number} | undefined;
 	private hosts: HostBudget[] | undefined;
@@ -74,6 +77,16 @@ export class LabStore {
 
 	get version(): number {
 		return this.changeVersion;
+	}
+
+	/** Changes worth a frame now: a phase, a pod, a node, a connection status, a verdict, a drill. */
+	get urgentVersion(): number {
+		return this.urgentChangeVersion;
+	}
+
+	/** Bumped when any cluster's pods or nodes change: what memory budgets are computed from. */
+	get workloadVersion(): number {
+		return this.workloadChangeVersion;
 	}
 
 	clusterNames(): string[] {
@@ -119,16 +132,21 @@ export class LabStore {
 		data.pods = next;
 		data.synced.pods = true;
 		data.sortedPods = undefined;
+		this.workloadChangeVersion++;
 		this.changed();
 	}
 
 	upsertPod(cluster: string, pod: PodInfo): void {
 		const data = this.clusters.get(cluster);
 		if (!data) return;
-		this.notePodChange(cluster, data.pods.get(pod.uid), pod);
+		const before = data.pods.get(pod.uid);
+		// Most MODIFIED events touch fields labwatch does not keep (annotations, heartbeats): nothing to show.
+		if (before && samePod(before, pod)) return;
+		this.notePodChange(cluster, before, pod);
 		if (pod.stampMs !== undefined && this.stamps.length < 10_000) this.stamps.push(pod.stampMs);
 		data.pods.set(pod.uid, pod);
 		data.sortedPods = undefined;
+		this.workloadChangeVersion++;
 		this.changed();
 	}
 
@@ -136,6 +154,7 @@ export class LabStore {
 		const data = this.clusters.get(cluster);
 		if (!data?.pods.delete(uid)) return;
 		data.sortedPods = undefined;
+		this.workloadChangeVersion++;
 		this.changed();
 	}
 
@@ -145,14 +164,18 @@ export class LabStore {
 		if (data.synced.nodes) for (const node of nodes) this.noteNodeChange(cluster, data.nodes.get(node.name), node);
 		data.nodes = new Map(nodes.map(node => [node.name, node]));
 		data.synced.nodes = true;
+		this.workloadChangeVersion++;
 		this.changed();
 	}
 
 	upsertNode(cluster: string, node: NodeInfo): void {
 		const data = this.clusters.get(cluster);
 		if (!data) return;
-		this.noteNodeChange(cluster, data.nodes.get(node.name), node);
+		const before = data.nodes.get(node.name);
+		if (before && sameShallow(before, node)) return;
+		this.noteNodeChange(cluster, before, node);
 		data.nodes.set(node.name, node);
+		this.workloadChangeVersion++;
 		this.changed();
 	}
 
@@ -160,6 +183,7 @@ export class LabStore {
 		const data = this.clusters.get(cluster);
 		if (!data?.nodes.delete(name)) return;
 		this.addEvent({atMs: this.clock(), cluster, level: 'warn', text: `${cluster}: node ${name} removed`});
+		this.workloadChangeVersion++;
 		this.changed();
 	}
 
@@ -175,9 +199,11 @@ export class LabStore {
 	upsertGateway(cluster: string, gateway: GatewayInfo): void {
 		const data = this.clusters.get(cluster);
 		if (!data) return;
-		this.noteGatewayChange(cluster, data.gateways.get(gatewayKey(gateway)), gateway);
+		const before = data.gateways.get(gatewayKey(gateway));
+		this.noteGatewayChange(cluster, before, gateway);
 		data.gateways.set(gatewayKey(gateway), gateway);
-		this.changed();
+		// Submariner rewrites every Gateway each 5 s: a new timestamp and RTT alone can wait for a calm frame.
+		this.changed(!before || gatewayShape(before) !== gatewayShape(gateway));
 	}
 
 	removeGateway(cluster: string, key: string): void {
@@ -203,9 +229,16 @@ export class LabStore {
 	// ---- other sources ---------------------------------------------------------------------
 
 	setBudgets(hosts: HostBudget[] | undefined, prometheus: PrometheusStatus | undefined): void {
+		// Numbers drifting each poll can wait; a verdict or Prometheus' state changing cannot.
+		const urgent =
+			!this.hosts ||
+			!hosts ||
+			hosts.length !== this.hosts.length ||
+			hosts.some((host, index) => host.verdict.level !== this.hosts![index]?.verdict.level) ||
+			prometheus?.state !== this.prometheus?.state;
 		this.hosts = hosts;
 		this.prometheus = prometheus;
-		this.changed();
+		this.changed(urgent);
 	}
 
 	setDrill(partition: PartitionStatus | undefined, drill: DrillProgress | undefined): void {
@@ -321,8 +354,9 @@ export class LabStore {
 		}
 	}
 
-	private changed(): void {
+	private changed(urgent = true): void {
 		this.changeVersion++;
+		if (urgent) this.urgentChangeVersion++;
 		if (this.notifyScheduled || this.listeners.size === 0) return;
 		this.notifyScheduled = true;
 		setImmediate(() => {
@@ -334,4 +368,20 @@ export class LabStore {
 
 export function gatewayKey(gateway: Pick<GatewayInfo, 'namespace' | 'name'>): string {
 	return `${gateway.namespace}/${gateway.name}`;
+}
+
+function sameShallow<T extends object>(a: T, b: T): boolean {
+	for (const key of Object.keys(b) as Array<keyof T>) if (a[key] !== b[key]) return false;
+	return Object.keys(a).length === Object.keys(b).length;
+}
+
+function samePod(a: PodInfo, b: PodInfo): boolean {
+	const {labels: labelsA, ...restA} = a;
+	const {labels: labelsB, ...restB} = b;
+	return sameShallow(restA, restB) && sameShallow(labelsA, labelsB);
+}
+
+/** A gateway without the parts Submariner rewrites on every sync. */
+function gatewayShape(gateway: GatewayInfo): string {
+	return JSON.stringify({...gateway, updatedMs: undefined, connections: gateway.connections.map(connection => ({...connection, rttAverageMs: undefined}))});
 }

@@ -170,6 +170,9 @@ function traceFrames(store: LabStore, stdin: NodeJS.ReadStream) {
 	};
 	const source: SnapshotSource = {
 		subscribe: listener => store.subscribe(listener),
+		get urgentVersion() {
+			return store.urgentVersion;
+		},
 		snapshot() {
 			const startedMs = performance.now();
 			const snapshot = store.snapshot();

@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {homelab, hostBudget, keys, lineWith, panel, renderApp, settle, gateway} from './harness.js';
+import {homelab, hostBudget, keys, lineWith, panel, renderApp, settle, gateway, pod} from './harness.js';
 import {clockTime} from '../../source/store/clock-time.js';
 import type {Intents} from '../../views/intents.js';
 
@@ -345,3 +345,26 @@ test('a burst of store changes is one frame; nothing renders while nothing chang
 async function tick() {
 	await new Promise(resolve => setImmediate(resolve));
 }
+
+test('a gateway heartbeat or budget drift waits for a calm frame; a pod change does not', async () => {
+	const {store} = homelab();
+	const app = renderApp(store, {refresh: {minIntervalMs: 50, gatherMs: 10, tickMs: 0, ambientMs: 400}});
+	await settle();
+	await new Promise(resolve => setTimeout(resolve, 100));
+	const gateway = store.snapshot().clusters[0]!.gateways[0]!;
+	const before = app.frames.length;
+	// Submariner's 5 s rewrite: a new timestamp and RTT, nothing else.
+	store.upsertGateway('m1', {...gateway, updatedMs: (gateway.updatedMs ?? 0) + 5000, connections: gateway.connections.map(connection => ({...connection, rttAverageMs: 0.91}))});
+	await new Promise(resolve => setTimeout(resolve, 150));
+	assert.equal(app.frames.length, before, 'no frame yet for a heartbeat');
+	store.upsertPod('m1', pod('fresh', {namespace: 'apps', phase: 'Pending', problem: 'Pending'}));
+	await new Promise(resolve => setTimeout(resolve, 100));
+	assert.equal(app.frames.length, before + 1, 'a pod change is drawn at once, with the heartbeat');
+	assert.match(app.frame(), /0\.91ms/);
+	store.upsertGateway('m1', {...gateway, connections: gateway.connections.map(connection => ({...connection, rttAverageMs: 1.23}))});
+	await new Promise(resolve => setTimeout(resolve, 150));
+	assert.doesNotMatch(app.frame(), /1\.23ms/);
+	await new Promise(resolve => setTimeout(resolve, 400));
+	assert.match(app.frame(), /1\.23ms/, 'drawn within ambientMs');
+	app.unmount();
+});

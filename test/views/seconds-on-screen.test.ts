@@ -25,17 +25,26 @@ test('seconds are on screen with a young pod, an outage, or a live cut', () => {
 	let lab = store();
 	lab.upsertPod('m1', trimPod(podObject('young', {createdMs: nowMs - 95_000})));
 	assert.equal(secondsOnScreen(lab.snapshot()), true);
-	lab = store();
+	lab.upsertPod('m1', trimPod(podObject('young', {createdMs: nowMs - 125_000})));
+	assert.equal(secondsOnScreen(lab.snapshot()), false, 'past two minutes an age is shown in minutes');
+	let clockMs = nowMs;
+	lab = new LabStore([{name: 'm1', context: 'c', host: 'm1'}], {clock: () => clockMs});
+	lab.replaceNodes('m1', [trimNode(nodeObject('n'))]);
+	lab.replacePods('m1', [trimPod(podObject('old', {createdMs: nowMs - 3 * 3_600_000}))]);
+	lab.replaceGateways('m1', []);
+	lab.setConnection('m1', 'live');
 	lab.setConnection('m1', 'unreachable', 'timeout');
 	assert.equal(secondsOnScreen(lab.snapshot()), true);
+	clockMs += 3 * 60_000;
+	assert.equal(secondsOnScreen(lab.snapshot()), false, 'a long outage (a laptop asleep) is shown in minutes');
 	lab = store();
 	lab.setDrill({active: true, points: ['m1 (local)'], leftover: false, sinceMs: nowMs, ttlMs: 60_000}, {phase: 'cut', timeline: []});
 	assert.equal(secondsOnScreen(lab.snapshot()), true);
 });
 
-test('ages read like kubectl: seconds only while they matter', () => {
+test('ages read much like kubectl: seconds only below two minutes', () => {
 	assert.deepEqual(
 		[59_000, 95_000, 125_000, 9 * 60_000 + 5_000, 45 * 60_000, 3 * 3_600_000 + 12 * 60_000, 31 * 3_600_000, (2 * 24 + 3) * 3_600_000, 12 * 86_400_000].map(formatAge),
-		['59s', '95s', '2m05s', '9m05s', '45m', '3h12m', '31h', '2d3h', '12d'],
+		['59s', '95s', '2m', '9m', '45m', '3h12m', '31h', '2d3h', '12d'],
 	);
 });

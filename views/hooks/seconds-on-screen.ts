@@ -10,10 +10,14 @@ const movingDrillPhases = new Set(['cutting', 'cut', 'healing']);
 export function secondsOnScreen(snapshot: LabSnapshot): boolean {
 	const nowMs = snapshot.atMs;
 	if (snapshot.partition?.active || movingDrillPhases.has(snapshot.drill?.phase ?? 'idle')) return true;
+	const young = (sinceMs: number | undefined) => sinceMs !== undefined && nowMs - sinceMs < secondsShownBelowMs;
 	for (const cluster of snapshot.clusters) {
-		if (cluster.connection.phase !== 'live') return true;
-		if (cluster.gateways.some(gateway => isGatewayStale(gateway, nowMs))) return true;
-		for (const pod of cluster.pods) if (nowMs - pod.createdMs < secondsShownBelowMs) return true;
+		const {connection} = cluster;
+		// An outage's ages ("reconnecting 4s", "STALE 12s") count seconds only at first: a laptop asleep
+		// all night must not cost a frame a second.
+		if (connection.phase !== 'live' && (young(connection.sinceMs) || young(connection.lastLiveMs))) return true;
+		if (cluster.gateways.some(gateway => isGatewayStale(gateway, nowMs) && young(gateway.updatedMs))) return true;
+		for (const pod of cluster.pods) if (young(pod.createdMs)) return true;
 	}
 	return false;
 }
