@@ -1,13 +1,13 @@
 // The built program in a real terminal: tmux at 100x30 running `labwatch --demo`, driven with send-keys
 // and read with capture-pane. The demo writes its simulator's control URL to LABWATCH_DEMO_INFO, so the
 // test can cut and heal the in-process homelab from outside.
-import {test} from 'node:test';
+import {test, type TestContext} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
-import {hasCommand, inCI, needs} from '../support/infra.js';
+import {hasCommand, needs} from '../support/infra.js';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 // LABWATCH_BIN lets a developer point at another build; `npm test` builds dist/labwatch.js first.
@@ -44,13 +44,13 @@ function alive(pid: number): boolean {
 	}
 }
 
+/** tmux and the built program, or a skip (a failure in CI) saying which is missing. */
+function ready(t: TestContext): boolean {
+	return needs(t, hasCommand('tmux'), 'tmux is not installed') && needs(t, existsSync(bin), `${bin} is missing: run npm run build`);
+}
+
 test('labwatch --demo in tmux: both clusters live, a partition turns m2 stale within 3 s, heal, help, quit', async t => {
-	if (!needs(t, hasCommand('tmux'), 'tmux is not installed')) return;
-	if (!existsSync(bin)) {
-		if (inCI) throw new Error(`${bin} is missing: run npm run build`);
-		t.skip(`${bin} is missing: run npm run build`);
-		return;
-	}
+	if (!ready(t)) return;
 	const directory = mkdtempSync(join(tmpdir(), 'labwatch-tmux-'));
 	const infoPath = join(directory, 'demo-info.json');
 	const session = `labwatch-e2e-${process.pid}-${Date.now()}`;
@@ -132,12 +132,7 @@ test('labwatch --demo in tmux: both clusters live, a partition turns m2 stale wi
 });
 
 test('labwatch --demo in tmux exits on SIGHUP when its pane is closed', async t => {
-	if (!needs(t, hasCommand('tmux'), 'tmux is not installed')) return;
-	if (!existsSync(bin)) {
-		if (inCI) throw new Error(`${bin} is missing: run npm run build`);
-		t.skip(`${bin} is missing: run npm run build`);
-		return;
-	}
+	if (!ready(t)) return;
 	const directory = mkdtempSync(join(tmpdir(), 'labwatch-tmux-'));
 	const infoPath = join(directory, 'demo-info.json');
 	const session = `labwatch-e2e-hup-${process.pid}-${Date.now()}`;
