@@ -363,6 +363,11 @@ export class DrillRunner {
 		return () => this.listeners.delete(listener);
 	}
 
+	/** Whether a drill's timeline is still waiting for signals: only then is observe() worth a snapshot. */
+	get observing(): boolean {
+		return this.recorder !== undefined && !this.recorder.complete;
+	}
+
 	/** Feed every LabSnapshot: the timeline marks when each signal changed. */
 	observe(snapshot: LabSnapshot): void {
 		const recorder = this.recorder;

@@ -15,8 +15,11 @@ export async function wireSources(lab: Lab): Promise<TuiWiring> {
 		store.setDrill(partition, progress);
 	};
 	const stopListening = runner.onChange(publish);
-	// The timeline is read from successive snapshots while a drill is on.
-	const stopObserving = store.subscribe(() => runner.observe(store.snapshot()));
+	// The timeline is read from successive snapshots while a drill is on; building a snapshot on every
+	// store change the rest of the time would be work on the hot path for nothing.
+	const stopObserving = store.subscribe(() => {
+		if (runner.observing) runner.observe(store.snapshot());
+	});
 	// A cut left by a crashed run (or another labwatch) is shown at once, with the key to heal it.
 	void runner.inspect().then(publish, () => {});
 	return {
