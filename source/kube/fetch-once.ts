@@ -1,27 +1,20 @@
 // `check` needs one consistent look, not a watch: list each resource once, under a deadline.
 import type {KubeConfig} from '@kubernetes/client-node';
 import type {LabStore} from '../store/lab-store.js';
-import {getJson, KubeRequestError} from './http.js';
+import {KubeRequestError} from './http.js';
+import {listAll} from './list.js';
 import {probeReadyz} from './probe.js';
 import {gatewaysKind, nodesKind, podsKind} from './resources.js';
 import type {ResourceKind} from './reflector.js';
 
-async function listAll<T>(kc: KubeConfig, kind: ResourceKind<T>, signal: AbortSignal, timeoutMs: number): Promise<T[] | 'missing'> {
-	const items: T[] = [];
-	let continueToken: string | undefined;
-	do {
-		const query = new URLSearchParams({limit: '500'});
-		if (continueToken) query.set('continue', continueToken);
-		try {
-			const page = await getJson<{metadata?: {continue?: string}; items?: any[]}>(kc, `${kind.path}?${query}`, {signal, timeoutMs});
-			for (const object of page.items ?? []) items.push(kind.trim(object));
-			continueToken = page.metadata?.continue || undefined;
-		} catch (error) {
-			if (error instanceof KubeRequestError && error.statusCode === 404) return 'missing';
-			throw error;
-		}
-	} while (continueToken);
-	return items;
+/** The whole list, or 'missing' when the API does not serve the resource (no Submariner CRDs). */
+async function listOrMissing<T>(kc: KubeConfig, kind: ResourceKind<T>, signal: AbortSignal, timeoutMs: number): Promise<T[] | 'missing'> {
+	try {
+		return (await listAll(kc, kind, {signal, timeoutMs})).items;
+	} catch (error) {
+		if (error instanceof KubeRequestError && error.statusCode === 404) return 'missing';
+		throw error;
+	}
 }
 
 /**
@@ -48,9 +41,9 @@ export async function fetchClusterOnce(
 	});
 	try {
 		const [nodes, pods, gateways] = await Promise.all([
-			listAll(kc, nodesKind, signal, timeoutMs),
-			listAll(kc, podsKind, signal, timeoutMs),
-			listAll(kc, gatewaysKind(cluster.submarinerNamespace), signal, timeoutMs),
+			listOrMissing(kc, nodesKind, signal, timeoutMs),
+			listOrMissing(kc, podsKind, signal, timeoutMs),
+			listOrMissing(kc, gatewaysKind(cluster.submarinerNamespace), signal, timeoutMs),
 		]);
 		if (nodes === 'missing' || pods === 'missing') throw new KubeRequestError('core API not found (is this a Kubernetes API server?)');
 		store.replaceNodes(cluster.name, nodes);

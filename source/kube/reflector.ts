@@ -4,7 +4,8 @@
 // caches whole objects (managedFields and all) where labwatch needs a trimmed few fields.
 import {createInterface} from 'node:readline';
 import type {KubeConfig} from '@kubernetes/client-node';
-import {getJson, KubeRequestError, openRequest, statusError} from './http.js';
+import {KubeRequestError, openRequest, statusError} from './http.js';
+import {listAll} from './list.js';
 
 export interface ResourceKind<T> {
 	/** "pods", "nodes", "gateways": for messages. */
@@ -35,11 +36,6 @@ export interface ReflectorOptions {
 	/** Re-list a resource that answered 404 this often. */
 	missingRetryMs?: number;
 	pageSize?: number;
-}
-
-interface ListResponse {
-	metadata?: {resourceVersion?: string; continue?: string};
-	items?: Array<Record<string, any>>;
 }
 
 export class Reflector<T> {
@@ -133,22 +129,9 @@ export class Reflector<T> {
 	}
 
 	private async list(signal: AbortSignal): Promise<void> {
-		const items: T[] = [];
-		let continueToken: string | undefined;
-		let version: string | undefined;
-		do {
-			const query = new URLSearchParams({limit: String(this.options.pageSize ?? 500)});
-			if (continueToken) query.set('continue', continueToken);
-			const page = await getJson<ListResponse>(this.kc, `${this.kind.path}?${query}`, {
-				signal,
-				timeoutMs: this.options.requestTimeoutMs,
-			});
-			for (const object of page.items ?? []) items.push(this.kind.trim(object));
-			continueToken = page.metadata?.continue || undefined;
-			version = page.metadata?.resourceVersion;
-		} while (continueToken);
+		const {items, resourceVersion} = await listAll(this.kc, this.kind, {signal, timeoutMs: this.options.requestTimeoutMs, pageSize: this.options.pageSize});
 		if (signal.aborted) throw new KubeRequestError('aborted');
-		this.resourceVersion = version;
+		this.resourceVersion = resourceVersion;
 		this.lastLineMs = Date.now();
 		this.sink.replace(items);
 		this.sink.activity();

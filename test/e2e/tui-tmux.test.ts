@@ -44,6 +44,17 @@ function alive(pid: number): boolean {
 	}
 }
 
+/** Leaves nothing behind, whatever failed: the session, the program, the temp directory. */
+function cleanUp(session: string, pid: number | undefined, directory: string): void {
+	try {
+		tmux('kill-session', '-t', session);
+	} catch {
+		// Already gone.
+	}
+	if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
+	rmSync(directory, {recursive: true, force: true});
+}
+
 /** tmux and the built program, or a skip (a failure in CI) saying which is missing. */
 function ready(t: TestContext): boolean {
 	return needs(t, hasCommand('tmux'), 'tmux is not installed') && needs(t, existsSync(bin), `${bin} is missing: run npm run build`);
@@ -121,13 +132,7 @@ test('labwatch --demo in tmux: both clusters live, a partition turns m2 stale wi
 		await waitFor('exit code on the pane', 5000, () => /labwatch-exit=0/.test(screen()));
 		await waitFor('the process gone', 3000, () => !alive(pid!));
 	} finally {
-		try {
-			tmux('kill-session', '-t', session);
-		} catch {
-			// Already gone.
-		}
-		if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
-		rmSync(directory, {recursive: true, force: true});
+		cleanUp(session, pid, directory);
 	}
 });
 
@@ -144,12 +149,6 @@ test('labwatch --demo in tmux exits on SIGHUP when its pane is closed', async t 
 		tmux('kill-session', '-t', session); // tmux sends SIGHUP to the pane's process
 		await waitFor('the process gone after SIGHUP', 5000, () => !alive(pid!));
 	} finally {
-		try {
-			tmux('kill-session', '-t', session);
-		} catch {
-			// Already gone.
-		}
-		if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
-		rmSync(directory, {recursive: true, force: true});
+		cleanUp(session, pid, directory);
 	}
 });
