@@ -137,6 +137,8 @@ export function renderApp(store: LabStore, props: Partial<AppProps> & {columns?:
 		async press(...inputs: string[]) {
 			for (const input of inputs) {
 				instance.stdin.write(input);
+				// Ink 8 holds a lone Esc for 20 ms, in case it starts an escape sequence split across reads.
+				if (input === keys.escape) await new Promise(resolve => setTimeout(resolve, 30));
 				await settle(3);
 			}
 			return frame();
