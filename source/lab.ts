@@ -3,7 +3,7 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import {loadConfig, validateConfig} from './config/load.js';
 import type {Config} from './config/schema.js';
 import {loadKubeConfigs} from './kube/kubeconfig.js';

@@ -1,7 +1,7 @@
 // Everything labwatch watches in one cluster: a /readyz probe that owns the connection state, and one
 // reflector per resource feeding the store. The probe decides; reflectors are resumed when it says the
 // cluster answers again, so a healed partition resumes from the last version without a relist.
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import type {LabStore} from '../store/lab-store.js';
 import {Reflector, type ResourceKind, type ReflectorSink} from './reflector.js';
 import {gatewaysKind, nodesKind, podsKind} from './resources.js';

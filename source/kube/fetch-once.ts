@@ -1,5 +1,5 @@
 // `check` needs one consistent look, not a watch: list each resource once, under a deadline.
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import type {LabStore} from '../store/lab-store.js';
 import {KubeRequestError} from './http.js';
 import {listAll} from './list.js';

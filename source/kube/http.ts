@@ -3,7 +3,7 @@
 // before handing back its AbortController, so a request into a silent partition could never be cancelled.)
 import http from 'node:http';
 import https from 'node:https';
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 
 export class KubeRequestError extends Error {
 	constructor(

@@ -1,6 +1,6 @@
 // One KubeConfig per context: the client reads the current user and cluster at request time, so a
 // shared instance switched between contexts would mix one cluster's URL with another's credentials.
-import {KubeConfig} from '@kubernetes/client-node';
+import {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import {existsSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';

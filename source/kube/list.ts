@@ -1,6 +1,6 @@
 // One full list of a resource, page by page (`limit`/`continue`), trimmed as it arrives: what the
 // reflector starts from and what `check` looks at.
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import {getJson} from './http.js';
 import type {ResourceKind} from './reflector.js';
 

@@ -1,6 +1,6 @@
 // A partition drops packets silently: an open watch just goes quiet. Only an active probe with a short
 // deadline tells "unreachable" from "nothing happened", so every cluster is asked /readyz every second.
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import type {Agent} from 'node:http';
 import {KubeRequestError, openRequest} from './http.js';
 

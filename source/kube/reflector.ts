@@ -3,7 +3,7 @@
 // because client-node 1.4's informer stops for good on any non-410 error, has no request timeout, and
 // caches whole objects (managedFields and all) where labwatch needs a trimmed few fields.
 import {createInterface} from 'node:readline';
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import {KubeRequestError, openRequest, statusError} from './http.js';
 import {listAll} from './list.js';
 

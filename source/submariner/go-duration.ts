@@ -1,6 +1,7 @@
 // Submariner writes latencyRTT as Go's time.Duration.String(): "447.358µs", "1.203417ms", "1m2.5s".
 const unitMs: Record<string, number> = {ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000};
-const part = /(\d+(?:\.\d+)?)(ns|us|µs|μs|ms|s|m|h)/gy;
+// Go writes µs as U+00B5 (and U+03BC is accepted): escaped so the bundle stays ASCII-only.
+const part = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/gy;
 
 /** Milliseconds for a Go duration string; undefined when it is not one. */
 export function parseGoDurationMs(text: string | undefined): number | undefined {

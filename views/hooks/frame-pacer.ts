@@ -1,0 +1,143 @@
+// When a new snapshot is handed to React, i.e. when a frame is drawn. A burst of watch events becomes one
+// frame; changes that merely drift (gateway heartbeats, memory use) wait up to ambientMs; the clock ticks
+// once a second while something on screen counts seconds, else once a minute. Nothing else draws: a pane
+// left open for days must cost next to nothing. Plain TypeScript (no React) so its timing can be tested.
+import type {LabSnapshot} from '../../source/store/types.js';
+import {secondsOnScreen} from './seconds-on-screen.js';
+import {gatewayStaleAfterMs, isGatewayStale} from '../../source/submariner/gateway.js';
+
+/** What a view needs from the store (LabStore satisfies it). */
+export interface SnapshotSource {
+	subscribe(listener: () => void): () => void;
+	snapshot(): LabSnapshot;
+	/** Bumped only by changes worth a frame at once; without it every change is. */
+	readonly urgentVersion?: number;
+}
+
+export interface RefreshOptions {
+	/** Minimum time between two published snapshots (default 250 ms: at most 4 frames a second). */
+	minIntervalMs?: number;
+	/** Wait after the first change of a quiet period, so the rest of a burst joins it (default 40 ms). */
+	gatherMs?: number;
+	/** Clock tick while seconds are on screen; 0 turns it off (tests with fixed snapshots). Default 1000 ms. */
+	tickMs?: number;
+	/** Clock tick while nothing on screen counts seconds. Default 60 000 ms, on the minute. */
+	slowTickMs?: number;
+	/** How long changes that are not urgent (gateway heartbeats, budget drift) may wait. Default 30 s. */
+	ambientMs?: number;
+}
+
+export class FramePacer {
+	private readonly minIntervalMs: number;
+	private readonly gatherMs: number;
+	private readonly tickMs: number;
+	private readonly slowTickMs: number;
+	private readonly ambientMs: number;
+	private pending: NodeJS.Timeout | undefined;
+	private pendingAtMs = 0;
+	private tick: NodeJS.Timeout | undefined;
+	private lastMs = 0;
+	private fast = true;
+	private publishedUrgent: number | undefined;
+	/** Which gateways were stale in the last published snapshot. */
+	private publishedStale = '';
+	private unsubscribe: (() => void) | undefined;
+
+	constructor(
+		private readonly source: SnapshotSource,
+		private readonly onPublish: (snapshot: LabSnapshot) => void,
+		options: RefreshOptions = {},
+	) {
+		this.minIntervalMs = options.minIntervalMs ?? 250;
+		this.gatherMs = options.gatherMs ?? 40;
+		this.tickMs = options.tickMs ?? 1000;
+		this.slowTickMs = options.slowTickMs ?? 60_000;
+		this.ambientMs = options.ambientMs ?? 30_000;
+	}
+
+	start(): void {
+		this.publishedUrgent = this.source.urgentVersion;
+		this.unsubscribe = this.source.subscribe(() => this.changed());
+		if (this.tickMs > 0) this.scheduleTick();
+		this.publish(); // anything that changed between the first render and now
+	}
+
+	stop(): void {
+		this.unsubscribe?.();
+		clearTimeout(this.pending);
+		clearTimeout(this.tick);
+	}
+
+	private changed(): void {
+		const urgent = this.source.urgentVersion === undefined || this.source.urgentVersion !== this.publishedUrgent;
+		const nowMs = Date.now();
+		const dueMs = urgent ? Math.max(nowMs + this.gatherMs, this.lastMs + this.minIntervalMs) : nowMs + this.ambientMs;
+		// A later urgent change pulls a waiting ambient frame forward; nothing pushes a frame back.
+		if (this.pending && this.pendingAtMs <= dueMs) return;
+		clearTimeout(this.pending);
+		this.pendingAtMs = dueMs;
+		this.pending = setTimeout(() => this.publish(), dueMs - nowMs);
+	}
+
+	private publish(): void {
+		clearTimeout(this.pending);
+		this.pending = undefined;
+		this.lastMs = Date.now();
+		this.publishedUrgent = this.source.urgentVersion;
+		const next = this.source.snapshot();
+		this.publishedStale = staleGateways(next);
+		this.onPublish(next);
+		const wantFast = secondsOnScreen(next);
+		if (wantFast !== this.fast && this.tickMs > 0) {
+			this.fast = wantFast;
+			clearTimeout(this.tick);
+			this.scheduleTick();
+		}
+	}
+
+	private scheduleTick(): void {
+		// Aligned to the wall-clock second (or minute), so the header clock does not lag behind; and no
+		// later than the moment a gateway that stopped syncing turns stale, which no event announces.
+		const everyMs = this.fast ? this.tickMs : this.slowTickMs;
+		const boundaryMs = everyMs - (Date.now() % everyMs) + 5;
+		const staleInMs = nextStaleInMs(this.source.snapshot());
+		const forStaleness = staleInMs < boundaryMs;
+		this.tick = setTimeout(
+			() => {
+				// Gateways are rewritten every 5 s, so the one this wake was armed for has usually synced
+				// since: then nothing turned stale and there is nothing to draw.
+				if (forStaleness && staleGateways(this.source.snapshot()) === this.publishedStale) {
+					this.scheduleTick();
+					return;
+				}
+				this.publish();
+				this.scheduleTick();
+			},
+			Math.min(boundaryMs, staleInMs),
+		);
+	}
+}
+
+function staleGateways(snapshot: LabSnapshot): string {
+	const stale: string[] = [];
+	for (const cluster of snapshot.clusters) {
+		if (cluster.stale) continue;
+		for (const gateway of cluster.gateways) if (isGatewayStale(gateway, snapshot.atMs)) stale.push(`${cluster.name}/${gateway.name}`);
+	}
+	return stale.join(' ');
+}
+
+/** Milliseconds until the next gateway of a live cluster passes the stale threshold (Infinity if none). */
+function nextStaleInMs(snapshot: LabSnapshot): number {
+	let soonest = Number.POSITIVE_INFINITY;
+	const nowMs = Date.now();
+	for (const cluster of snapshot.clusters) {
+		if (cluster.stale) continue;
+		for (const gateway of cluster.gateways) {
+			if (gateway.updatedMs === undefined) continue;
+			const inMs = gateway.updatedMs + gatewayStaleAfterMs + 50 - nowMs;
+			if (inMs > 0) soonest = Math.min(soonest, inMs);
+		}
+	}
+	return soonest;
+}
