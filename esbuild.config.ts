@@ -3,7 +3,7 @@
 // build records a performance.measure() per commit and never clears them (a slow leak in a pane left
 // open for days), and the bundle starts ~2.7x faster than loading from node_modules.
 import {build, type Plugin} from 'esbuild';
-import {rmSync} from 'node:fs';
+import {chmodSync, rmSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 
 const unusedClientNode = fileURLToPath(new URL('./source/kube/client-node-unused.ts', import.meta.url));
@@ -18,6 +18,11 @@ const clientNodeConfigOnly: Plugin = {
 		);
 	},
 };
+
+// V8 flags for the launcher (the entry's shebang): a 1 MiB young generation instead of up to 16 MiB. The
+// pane's garbage is small and short-lived; measured: idle RSS 132 -> 102-107 MiB at 2 x 500 pods, with no
+// measurable CPU change. `node dist/labwatch.js` skips them; `labwatch` and `npm start` use them.
+const launcherNodeFlags = ['--max-semi-space-size=1'];
 
 rmSync('dist', {recursive: true, force: true});
 
@@ -44,10 +49,12 @@ await build({
 	// in a chunk and needed in the entry).
 	banner: {
 		js: [
-			'#!/usr/bin/env node',
+			`#!/usr/bin/env -S node ${launcherNodeFlags.join(' ')}`,
 			"import {createRequire as __labwatchCreateRequire} from 'node:module';",
 			'const require = __labwatchCreateRequire(import.meta.url);',
 		].join('\n'),
 	},
 	logLevel: 'warning',
 });
+// Run as `./dist/labwatch.js` (npm start) or through npm link's bin, the shebang must be executable.
+chmodSync('dist/labwatch.js', 0o755);

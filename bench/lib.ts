@@ -8,6 +8,12 @@ import {performance} from 'node:perf_hooks';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const cli = join(root, 'dist/labwatch.js');
+
+/** The V8 flags the launcher's shebang gives labwatch (`#!/usr/bin/env -S node FLAGS`): measured as users run it. */
+export function launcherFlags(): string[] {
+	const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
+	return shebang.replace(/^#!\S*env -S node\s*/, '').split(/\s+/).filter(flag => flag.startsWith('--'));
+}
 /** Scratch space (gitignored): configs, kubeconfigs, traces, the floor bundle, profiles. */
 export const work = join(root, '.tmp/bench');
 
@@ -214,7 +220,7 @@ export async function startPane(options: {script: string; args?: string[]; nodeA
 	}
 	const session = `bench${process.pid}-${++sessions}`;
 	const env = Object.entries({LABWATCH_TRACE: options.trace, ...options.env}).map(([key, value]) => `${key}=${quote(value)}`);
-	const command = ['exec', 'env', '-u', 'CI', '-u', 'CONTINUOUS_INTEGRATION', ...env, quote(process.execPath), ...(options.nodeArgs ?? []).map(quote), quote(options.script), ...(options.args ?? []).map(quote)].join(' ');
+	const command = ['exec', 'env', '-u', 'CI', '-u', 'CONTINUOUS_INTEGRATION', ...env, quote(process.execPath), ...[...(options.script === cli ? launcherFlags() : []), ...(options.nodeArgs ?? [])].map(quote), quote(options.script), ...(options.args ?? []).map(quote)].join(' ');
 	const spawnedAtMs = Date.now();
 	tmux('new-session', '-d', '-s', session, '-x', String(options.cols ?? 100), '-y', String(options.rows ?? 30), command);
 	const pid = Number(tmux('list-panes', '-t', session, '-F', '#{pane_pid}').trim());

@@ -19,6 +19,7 @@ import {
 	cleanEnv,
 	cleanupAll,
 	cli,
+	launcherFlags,
 	cpuSeconds,
 	max,
 	median,
@@ -160,7 +161,7 @@ async function start(): Promise<void> {
 			tuiFromSpawn.push(live.atMs - pane.spawnedAtMs);
 			ratios.push(live.sinceStartMs / frame.sinceStartMs);
 
-			const result = await timed(process.execPath, [cli, 'check', '--json', '--config', sim.config], cleanEnv());
+			const result = await timed(process.execPath, [...launcherFlags(), cli, 'check', '--json', '--config', sim.config], cleanEnv());
 			const report = JSON.parse(result.stdout) as {clusters?: Array<{pods?: unknown}>};
 			if (!report.clusters) throw new Error(`check --json printed no clusters: ${result.stdout.slice(0, 200)}`);
 			check.push(result.wallMs);

@@ -28,5 +28,15 @@ export function formatAge(ms: number): string {
 	return `${days}d`;
 }
 
+/** A pod's age in a list: under two minutes in 10 s steps, so a young pod (a CI job) costs a frame every
+ * 10 s rather than every second; outages and countdowns keep formatAge's seconds. */
+export function formatPodAge(ms: number): string {
+	const seconds = Math.max(0, Math.floor(ms / 1000));
+	if (seconds < 120) return `${seconds - (seconds % podAgeStepSeconds)}s`;
+	return formatAge(ms);
+}
+
+export const podAgeStepSeconds = 10;
+
 /** Ages below this are shown to the second (see formatAge). */
 export const secondsShownBelowMs = 2 * 60_000;

@@ -56,7 +56,9 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 		throw error;
 	}
 
-	const [{createElement}, {render}, {App}] = await Promise.all([import('react'), import('ink'), import('../../views/App.js')]);
+	const [react, {render}, {App}] = await Promise.all([import('react'), import('ink'), import('../../views/App.js')]);
+	// React is CommonJS: a split bundle's dynamic import gives only its default export.
+	const {createElement} = react.default ?? react;
 	trace('ui-loaded');
 	const stdout = process.stdout;
 	const stdin = process.stdin;

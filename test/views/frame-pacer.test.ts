@@ -59,3 +59,23 @@ test('a gateway that stops syncing is drawn stale without any event announcing i
 		mock.timers.reset();
 	}
 });
+
+test('a young pod (a CI job) on screen costs a frame every 10 s, not every second', async () => {
+	mock.timers.enable({apis: ['setTimeout', 'setImmediate', 'Date'], now: Date.parse('2026-11-24T20:00:00.500Z')});
+	try {
+		const store = heartbeatingLab();
+		store.upsertPod('m1', pod('ci-runner-1', {namespace: 'ci', createdMs: Date.now()}));
+		let frames = 0;
+		const pacer = new FramePacer(store, () => frames++);
+		pacer.start();
+		for (let second = 0; second < 60; second++) {
+			if (second % 5 === 0) store.upsertGateway('m1', gateway('m1', 'm2', Date.now()));
+			mock.timers.tick(1000);
+			await Promise.resolve();
+		}
+		pacer.stop();
+		assert.ok(frames >= 6 && frames <= 9, `${frames} frames in the pod's first minute`);
+	} finally {
+		mock.timers.reset();
+	}
+});

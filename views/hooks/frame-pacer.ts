@@ -3,7 +3,7 @@
 // once a second while something on screen counts seconds, else once a minute. Nothing else draws: a pane
 // left open for days must cost next to nothing. Plain TypeScript (no React) so its timing can be tested.
 import type {LabSnapshot} from '../../source/store/types.js';
-import {secondsOnScreen} from './seconds-on-screen.js';
+import {secondsOnScreen, youngPodOnScreen} from './seconds-on-screen.js';
 import {gatewayStaleAfterMs, isGatewayStale} from '../../source/submariner/gateway.js';
 
 /** What a view needs from the store (LabStore satisfies it). */
@@ -21,6 +21,8 @@ export interface RefreshOptions {
 	gatherMs?: number;
 	/** Clock tick while seconds are on screen; 0 turns it off (tests with fixed snapshots). Default 1000 ms. */
 	tickMs?: number;
+	/** Clock tick while only young pods' ages move (10 s steps). Default 10 000 ms. */
+	podTickMs?: number;
 	/** Clock tick while nothing on screen counts seconds. Default 60 000 ms, on the minute. */
 	slowTickMs?: number;
 	/** How long changes that are not urgent (gateway heartbeats, budget drift) may wait. Default 30 s. */
@@ -31,13 +33,15 @@ export class FramePacer {
 	private readonly minIntervalMs: number;
 	private readonly gatherMs: number;
 	private readonly tickMs: number;
+	private readonly podTickMs: number;
 	private readonly slowTickMs: number;
 	private readonly ambientMs: number;
 	private pending: NodeJS.Timeout | undefined;
 	private pendingAtMs = 0;
 	private tick: NodeJS.Timeout | undefined;
 	private lastMs = 0;
-	private fast = true;
+	/** The clock tick in force (tickMs, podTickMs or slowTickMs). */
+	private everyMs: number;
 	private publishedUrgent: number | undefined;
 	/** Which gateways were stale in the last published snapshot. */
 	private publishedStale = '';
@@ -51,7 +55,9 @@ export class FramePacer {
 		this.minIntervalMs = options.minIntervalMs ?? 250;
 		this.gatherMs = options.gatherMs ?? 40;
 		this.tickMs = options.tickMs ?? 1000;
+		this.podTickMs = options.podTickMs ?? 10_000;
 		this.slowTickMs = options.slowTickMs ?? 60_000;
+		this.everyMs = this.tickMs;
 		this.ambientMs = options.ambientMs ?? 30_000;
 	}
 
@@ -87,18 +93,20 @@ export class FramePacer {
 		const next = this.source.snapshot();
 		this.publishedStale = staleGateways(next);
 		this.onPublish(next);
-		const wantFast = secondsOnScreen(next);
-		if (wantFast !== this.fast && this.tickMs > 0) {
-			this.fast = wantFast;
+		const everyMs = secondsOnScreen(next) ? this.tickMs : youngPodOnScreen(next) ? this.podTickMs : this.slowTickMs;
+		if (everyMs !== this.everyMs && this.tickMs > 0) {
+			this.everyMs = everyMs;
 			clearTimeout(this.tick);
 			this.scheduleTick();
 		}
 	}
 
 	private scheduleTick(): void {
-		// Aligned to the wall-clock second (or minute), so the header clock does not lag behind; and no
+		// One chain of ticks: publish() may have rescheduled from inside a tick.
+		clearTimeout(this.tick);
+		// Aligned to the wall-clock second (10 s, minute), so the header clock does not lag behind; and no
 		// later than the moment a gateway that stopped syncing turns stale, which no event announces.
-		const everyMs = this.fast ? this.tickMs : this.slowTickMs;
+		const everyMs = this.everyMs;
 		const boundaryMs = everyMs - (Date.now() % everyMs) + 5;
 		const staleInMs = nextStaleInMs(this.source.snapshot());
 		const forStaleness = staleInMs < boundaryMs;

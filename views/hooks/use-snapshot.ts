@@ -6,7 +6,7 @@ import {FramePacer, type RefreshOptions, type SnapshotSource} from './frame-pace
 export type {RefreshOptions, SnapshotSource};
 
 export function useSnapshot(source: SnapshotSource, options: RefreshOptions = {}): LabSnapshot {
-	const {minIntervalMs, gatherMs, tickMs, slowTickMs, ambientMs} = options;
+	const {minIntervalMs, gatherMs, tickMs, podTickMs, slowTickMs, ambientMs} = options;
 	const [snapshot, setSnapshot] = useState(() => source.snapshot());
 	useEffect(() => {
 		// Same object means the store saw no change and no new second: skip the render entirely.
@@ -14,11 +14,12 @@ export function useSnapshot(source: SnapshotSource, options: RefreshOptions = {}
 			minIntervalMs,
 			gatherMs,
 			tickMs,
+			podTickMs,
 			slowTickMs,
 			ambientMs,
 		});
 		pacer.start();
 		return () => pacer.stop();
-	}, [source, minIntervalMs, gatherMs, tickMs, slowTickMs, ambientMs]);
+	}, [source, minIntervalMs, gatherMs, tickMs, podTickMs, slowTickMs, ambientMs]);
 	return snapshot;
 }
