@@ -27,7 +27,7 @@ const launcherNodeFlags = ['--max-semi-space-size=1'];
 rmSync('dist', {recursive: true, force: true});
 
 await build({
-	entryPoints: {labwatch: 'source/cli.ts'},
+	entryPoints: {labwatch: 'source/main.ts'},
 	outdir: 'dist',
 	chunkNames: 'chunks/[name]-[hash]',
 	splitting: true,

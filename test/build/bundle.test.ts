@@ -1,0 +1,33 @@
+// What `npm run build` ships: the launcher's entry and the chunks it loads on demand. These hold the memory
+// and start-up work of issue 9 in place (a non-ASCII character doubles the memory V8 keeps for a source;
+// client-node's generated clients and undici are 2.3 MB that labwatch never runs).
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {execFileSync} from 'node:child_process';
+
+const dist = new URL('../../dist/', import.meta.url).pathname;
+const files = [join(dist, 'labwatch.js'), ...readdirSync(join(dist, 'chunks')).filter(name => name.endsWith('.js')).map(name => join(dist, 'chunks', name))];
+
+test('every shipped file is ASCII-only', () => {
+	for (const file of files) {
+		const text = readFileSync(file, 'latin1');
+		const at = text.search(/[^\x00-\x7f]/);
+		assert.equal(at, -1, `${file} has a non-ASCII character near: ${text.slice(Math.max(0, at - 40), at + 10)}`);
+	}
+});
+
+test("client-node's generated API clients and undici are not bundled", () => {
+	const all = files.map(file => readFileSync(file, 'utf8')).join('\n');
+	assert.doesNotMatch(all, /CoreV1Api|listNamespacedPod/, 'generated API clients');
+	assert.doesNotMatch(all, /UND_ERR_/, 'undici');
+});
+
+test('the entry is small, executable, and starts Node with the launcher flags', () => {
+	const entry = join(dist, 'labwatch.js');
+	assert.ok(statSync(entry).size < 4096, 'the entry only loads the CLI chunk');
+	assert.ok((statSync(entry).mode & 0o111) !== 0, 'executable');
+	assert.match(readFileSync(entry, 'utf8').split('\n', 1)[0]!, /^#!\/usr\/bin\/env -S node --max-semi-space-size=1$/);
+	assert.match(execFileSync(process.execPath, [entry, '--version'], {encoding: 'utf8'}), /^\d+\.\d+\.\d+/);
+});
