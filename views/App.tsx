@@ -1,10 +1,11 @@
 // The whole screen. Reads snapshots (through useSnapshot) and UI state (one reducer); sends intents
 // (through the one key router). Header, cluster panels or an overlay, budgets, drill banner, event feed,
 // footer: a frame always one row shorter than the pane.
-import {useMemo, useReducer} from 'react';
+import {useMemo, useReducer, useRef} from 'react';
 import {Box} from 'ink';
 import type {Intents} from './intents.js';
-import {useSnapshot, type RefreshOptions, type SnapshotSource} from './hooks/use-snapshot.js';
+import {useSnapshot, type RefreshOptions, type SameScreen, type SnapshotSource} from './hooks/use-snapshot.js';
+import {podsOnScreen} from './pods-on-screen.js';
 import {useWindowSize, type WindowSize} from './hooks/use-window-size.js';
 import {initialUiState, uiReducer} from './ui-state.js';
 import {shownClusters, useKeyRouter} from './key-router.js';
@@ -12,7 +13,7 @@ import {makeTheme, ThemeContext} from './theme.js';
 import {layoutFor} from './layout.js';
 import {visiblePods} from './format.js';
 import {Header} from './Header.js';
-import {ClusterPanel} from './ClusterPanel.js';
+import {ClusterPanel, podRowsIn} from './ClusterPanel.js';
 import {BudgetPanel} from './BudgetPanel.js';
 import {BreakdownOverlay} from './BreakdownOverlay.js';
 import {DrillBanner, DrillDialog, RollbackDialog, rollbackDialogRows} from './DrillPanel.js';
@@ -44,7 +45,8 @@ export function App({ascii = false, colour = true, ...rest}: AppProps) {
 }
 
 function Screen({source, configLabel, intents, readOnly = false, size: fixedSize, refresh}: Omit<AppProps, 'ascii' | 'colour'>) {
-	const snapshot = useSnapshot(source, refresh);
+	const sameScreen = useRef<SameScreen>(undefined);
+	const snapshot = useSnapshot(source, refresh, sameScreen);
 	const size = useWindowSize(fixedSize);
 	const [state, dispatch] = useReducer(uiReducer, intents.drill?.defaultTtlMs, initialUiState);
 	useKeyRouter({state, dispatch, snapshot, intents, readOnly});
@@ -53,6 +55,13 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 	const focus = shown.includes(state.focus) ? state.focus : shown[0];
 	const layout = layoutFor(snapshot, shown, size, state.mode === 'rollback' ? rollbackDialogRows : 0);
 	const {filter} = state;
+	// What the pod lists show, for the frame pacer: a change to a pod nobody sees draws no frame. Only the
+	// main view lists pods; overlays redraw on every change as before.
+	const listPanels = state.mode === 'normal' || state.mode === 'filter' || state.mode === 'rollback' ? layout.panels : undefined;
+	sameScreen.current = listPanels
+		? (drawn, next) =>
+				podsOnScreen(drawn, listPanels, state, filter, podRowsIn) === podsOnScreen(next, listPanels, state, filter, podRowsIn)
+		: undefined;
 	// Filtering a few hundred pods is cheap, but only redo it when the data or the filter changed.
 	const pods = useMemo(() => snapshot.clusters.map(cluster => visiblePods(cluster, filter)), [snapshot.clusters, filter]);
 	const hosts = snapshot.hosts ?? [];

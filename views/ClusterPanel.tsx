@@ -19,6 +19,12 @@ export interface ClusterPanelProps {
 	nowMs: number;
 }
 
+/** How many rows of a panel `height` rows tall are pod rows (the rest: borders, title, counts, gateway). */
+export function podRowsIn(height: number): number {
+	const inner = Math.max(1, height - 2);
+	return inner - 1 - (inner >= 12 ? 1 : 0) - 1 - (inner >= 4 ? 1 : 0);
+}
+
 export function ClusterPanel({cluster, pods, width, height, focused, selected, filter, nowMs}: ClusterPanelProps) {
 	const theme = useTheme();
 	const {sep, focus} = theme.glyphs;
@@ -30,7 +36,7 @@ export function ClusterPanel({cluster, pods, width, height, focused, selected, f
 	// Short panels (stacked on a small pane) put the connection on the title line: pods get the row.
 	const ownConnectionLine = inner >= 12;
 	const showGateway = inner >= 4;
-	const podRows = inner - 1 - (ownConnectionLine ? 1 : 0) - 1 - (showGateway ? 1 : 0);
+	const podRows = podRowsIn(height);
 	const {running, pending, failed} = cluster.podCounts;
 	const connection = (
 		<Text color={dim ? undefined : levelColour(theme, connectionLevel(cluster))}>{connectionText(cluster, nowMs)}</Text>

@@ -30,6 +30,14 @@ export function scrollOffset(selected: number, total: number, rows: number): num
 	return Math.max(0, Math.min(selected - rows + 1, total - rows));
 }
 
+/** The pods a list of `rows` rows shows (the last row says "N more" when they do not all fit). */
+export function podWindow(pods: PodInfo[], selected: number, rows: number): {offset: number; shown: PodInfo[]; clamped: number} {
+	const clamped = Math.min(selected, pods.length - 1);
+	const window = pods.length > rows ? Math.max(1, rows - 1) : rows;
+	const offset = scrollOffset(clamped, pods.length, window);
+	return {offset, shown: pods.slice(offset, offset + window), clamped};
+}
+
 export function PodRows({pods, selected, focused, rows, width, nowMs, dim, emptyText}: PodRowsProps) {
 	const theme = useTheme();
 	if (rows <= 0) return null;
@@ -40,11 +48,8 @@ export function PodRows({pods, selected, focused, rows, width, nowMs, dim, empty
 			</Text>
 		);
 	}
-	const clamped = Math.min(selected, pods.length - 1);
 	// Keep the last row for "N more" when the list does not fit.
-	const window = pods.length > rows ? Math.max(1, rows - 1) : rows;
-	const offset = scrollOffset(clamped, pods.length, window);
-	const shown = pods.slice(offset, offset + window);
+	const {offset, shown, clamped} = podWindow(pods, selected, rows);
 	// As wide as the longest word shown (CrashLoopBackOff is 16), so healthy lists leave room for names.
 	const longest = Math.max(...shown.map(pod => (pod.problem ?? pod.phase).length));
 	const problemWidth = Math.min(longest, width >= 44 ? 16 : width >= 36 ? 12 : 9);

@@ -50,6 +50,8 @@ export class LabStore {
 	private changeVersion = 0;
 	/** Bumped by changes a person should see at once; the rest (gateway heartbeats, budget drift) can wait. */
 	private urgentChangeVersion = 0;
+	/** Urgent changes other than one pod's own (a pod added, changed or removed). */
+	private otherUrgentChangeVersion = 0;
 	private workloadChangeVersion = 0;
 	private notifyScheduled = false;
 	private cached: {snapshot: LabSnapshot; version: number; second: number} | undefined;
@@ -82,6 +84,12 @@ export class LabStore {
 	/** Changes worth a frame now: a phase, a pod, a node, a connection status, a verdict, a drill. */
 	get urgentVersion(): number {
 		return this.urgentChangeVersion;
+	}
+
+	/** Like urgentVersion, but not bumped by a single pod's change: when only this stays put, a frame
+	 * draws something new only if a pod on screen (or a count) changed. */
+	get otherUrgentVersion(): number {
+		return this.otherUrgentChangeVersion;
 	}
 
 	/** Bumped when any cluster's pods or nodes change: what memory budgets are computed from. */
@@ -147,7 +155,7 @@ export class LabStore {
 		data.pods.set(pod.uid, pod);
 		data.sortedPods = undefined;
 		this.workloadChangeVersion++;
-		this.changed();
+		this.changed(true, 'pod');
 	}
 
 	removePod(cluster: string, uid: string): void {
@@ -155,7 +163,7 @@ export class LabStore {
 		if (!data?.pods.delete(uid)) return;
 		data.sortedPods = undefined;
 		this.workloadChangeVersion++;
-		this.changed();
+		this.changed(true, 'pod');
 	}
 
 	replaceNodes(cluster: string, nodes: NodeInfo[]): void {
@@ -354,9 +362,10 @@ export class LabStore {
 		}
 	}
 
-	private changed(urgent = true): void {
+	private changed(urgent = true, what: 'pod' | 'other' = 'other'): void {
 		this.changeVersion++;
 		if (urgent) this.urgentChangeVersion++;
+		if (urgent && what === 'other') this.otherUrgentChangeVersion++;
 		if (this.notifyScheduled || this.listeners.size === 0) return;
 		this.notifyScheduled = true;
 		setImmediate(() => {

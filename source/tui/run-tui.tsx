@@ -175,6 +175,13 @@ function traceFrames(store: LabStore, stdin: NodeJS.ReadStream) {
 		get urgentVersion() {
 			return store.urgentVersion;
 		},
+		get otherUrgentVersion() {
+			return store.otherUrgentVersion;
+		},
+		// The changes of a snapshot that was not drawn showed nothing: their stamps are no frame's.
+		skipped() {
+			pending = [];
+		},
 		snapshot() {
 			const startedMs = performance.now();
 			const snapshot = store.snapshot();

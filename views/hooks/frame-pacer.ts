@@ -12,7 +12,14 @@ export interface SnapshotSource {
 	snapshot(): LabSnapshot;
 	/** Bumped only by changes worth a frame at once; without it every change is. */
 	readonly urgentVersion?: number;
+	/** Like urgentVersion but not bumped by a single pod's change (LabStore.otherUrgentVersion). */
+	readonly otherUrgentVersion?: number;
+	/** Told when the snapshot it just gave was not drawn (benchmarks drop its stamps: nothing showed them). */
+	skipped?(): void;
 }
+
+/** Whether two snapshots draw the same screen, as far as pods go (the App knows what it shows). */
+export type SameScreen = (drawn: LabSnapshot, next: LabSnapshot) => boolean;
 
 export interface RefreshOptions {
 	/** Minimum time between two published snapshots (default 250 ms: at most 4 frames a second). */
@@ -46,6 +53,12 @@ export class FramePacer {
 	/** Which gateways were stale in the last published snapshot. */
 	private publishedStale = '';
 	private unsubscribe: (() => void) | undefined;
+	private publishedOtherUrgent: number | undefined;
+	/** A change that may wait (heartbeats, drift) arrived since the last frame. */
+	private ambientWaiting = false;
+	private published: LabSnapshot | undefined;
+	/** Set by the App: lets a burst of changes to pods nobody sees skip its frame. */
+	sameScreen: SameScreen | undefined;
 
 	constructor(
 		private readonly source: SnapshotSource,
@@ -76,21 +89,38 @@ export class FramePacer {
 
 	private changed(): void {
 		const urgent = this.source.urgentVersion === undefined || this.source.urgentVersion !== this.publishedUrgent;
+		if (!urgent) this.ambientWaiting = true;
 		const nowMs = Date.now();
 		const dueMs = urgent ? Math.max(nowMs + this.gatherMs, this.lastMs + this.minIntervalMs) : nowMs + this.ambientMs;
 		// A later urgent change pulls a waiting ambient frame forward; nothing pushes a frame back.
 		if (this.pending && this.pendingAtMs <= dueMs) return;
 		clearTimeout(this.pending);
 		this.pendingAtMs = dueMs;
-		this.pending = setTimeout(() => this.publish(), dueMs - nowMs);
+		this.pending = setTimeout(() => this.publish(true), dueMs - nowMs);
 	}
 
-	private publish(): void {
+	/** Only pods changed since the last frame, and none of them on screen: drawing would change nothing. */
+	private drawsNothingNew(next: LabSnapshot): boolean {
+		if (!this.sameScreen || !this.published || this.ambientWaiting) return false;
+		if (this.source.otherUrgentVersion === undefined || this.source.otherUrgentVersion !== this.publishedOtherUrgent) return false;
+		// The header clock and every age move with the minute; the clock ticks decide those frames.
+		if (Math.floor(next.atMs / 60_000) !== Math.floor(this.published.atMs / 60_000)) return false;
+		return this.sameScreen(this.published, next);
+	}
+
+	private publish(fromChange = false): void {
 		clearTimeout(this.pending);
 		this.pending = undefined;
-		this.lastMs = Date.now();
 		this.publishedUrgent = this.source.urgentVersion;
 		const next = this.source.snapshot();
+		if (fromChange && this.drawsNothingNew(next)) {
+			this.source.skipped?.();
+			return;
+		}
+		this.lastMs = Date.now();
+		this.publishedOtherUrgent = this.source.otherUrgentVersion;
+		this.ambientWaiting = false;
+		this.published = next;
 		this.publishedStale = staleGateways(next);
 		this.onPublish(next);
 		const everyMs = secondsOnScreen(next) ? this.tickMs : youngPodOnScreen(next) ? this.podTickMs : this.slowTickMs;

@@ -1,11 +1,12 @@
 // The one place views touch the store: a FramePacer decides when a new snapshot reaches React.
-import {useEffect, useState} from 'react';
+import {useEffect, useState, type RefObject} from 'react';
 import type {LabSnapshot} from '../../source/store/types.js';
-import {FramePacer, type RefreshOptions, type SnapshotSource} from './frame-pacer.js';
+import {FramePacer, type RefreshOptions, type SameScreen, type SnapshotSource} from './frame-pacer.js';
 
-export type {RefreshOptions, SnapshotSource};
+export type {RefreshOptions, SameScreen, SnapshotSource};
 
-export function useSnapshot(source: SnapshotSource, options: RefreshOptions = {}): LabSnapshot {
+/** `sameScreen` holds the App's current idea of what it draws (it changes with the layout and the keys). */
+export function useSnapshot(source: SnapshotSource, options: RefreshOptions = {}, sameScreen?: RefObject<SameScreen | undefined>): LabSnapshot {
 	const {minIntervalMs, gatherMs, tickMs, podTickMs, slowTickMs, ambientMs} = options;
 	const [snapshot, setSnapshot] = useState(() => source.snapshot());
 	useEffect(() => {
@@ -18,8 +19,9 @@ export function useSnapshot(source: SnapshotSource, options: RefreshOptions = {}
 			slowTickMs,
 			ambientMs,
 		});
+		if (sameScreen) pacer.sameScreen = (drawn, next) => sameScreen.current?.(drawn, next) ?? false;
 		pacer.start();
 		return () => pacer.stop();
-	}, [source, minIntervalMs, gatherMs, tickMs, podTickMs, slowTickMs, ambientMs]);
+	}, [source, minIntervalMs, gatherMs, tickMs, podTickMs, slowTickMs, ambientMs, sameScreen]);
 	return snapshot;
 }
