@@ -130,13 +130,13 @@ export interface Sim {
 }
 
 /** `labwatch sim` in its own process, so its work never counts as labwatch's. */
-export async function startSim(options: {name: string; pods: number; churn?: number}): Promise<Sim> {
+export async function startSim(options: {name: string; pods: number; churn?: number; life?: boolean}): Promise<Sim> {
 	const directory = join(work, options.name);
 	mkdirSync(directory, {recursive: true});
 	const kubeconfig = join(directory, 'kubeconfig.yaml');
 	const config = join(directory, 'config.yaml');
-	// A quiet homelab (no restarts or CI jobs) unless a measurement asks for churn: "idle" means idle.
-	const args = [cli, 'sim', '--pods', String(options.pods), '--no-life', '--kubeconfig', kubeconfig, '--config-out', config];
+	// A quiet homelab (no restarts or CI jobs) unless a measurement asks for life or churn: "idle" means idle.
+	const args = [cli, 'sim', '--pods', String(options.pods), ...(options.life ? [] : ['--no-life']), '--kubeconfig', kubeconfig, '--config-out', config];
 	if (options.churn) args.push('--churn', String(options.churn));
 	const child: ChildProcess = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv()});
 	const stop = onCleanup(async () => {

@@ -184,7 +184,7 @@ async function start(): Promise<void> {
 	series('start', 'start / floor', 'x', ratios, {text: '<= 1.2x', met: value => value <= 1.2});
 	series('start', 'check --json, both clusters (wall)', 'ms', check);
 	series('start', 'kubectl get nodes,pods -A -o json, m1 + m2 (wall)', 'ms', kubectl);
-	series('start', 'check / two kubectl gets', 'x', checkRatios, {text: '<= 1.0x', met: value => value <= 1});
+	series('start', 'check / two kubectl gets', 'x', checkRatios, {text: '<= 0.7x', met: value => value <= 0.7});
 }
 
 // ---- 2. idle -----------------------------------------------------------------------------------
@@ -206,6 +206,21 @@ async function idle(): Promise<void> {
 		row({measurement: 'idle', metric: 'idle peak RSS since start (VmHWM)', unit: 'MiB', value: result.hwm});
 	} finally {
 		await sim.stop();
+	}
+	// The same pane on a homelab with its normal life: restarts, CrashLoopBackOff now and then, CI jobs
+	// coming and going (young pods on screen), memory drifting.
+	const lively = await startSim({name: 'idle-life', pods: 500, life: true});
+	try {
+		const {pane} = await openTui('idle-life', lively.config);
+		await sleep(d(40_000, 20_000));
+		const result = await window(pane.pid, d(60, 15));
+		await pane.stop();
+		raw.idleLife = {pods: lively.pods, ...result};
+		row({measurement: 'idle', metric: 'CPU with normal life (restarts, CI jobs), whole window', unit: '% core', value: result.cpuPercent, goal: '<= 1 %', met: result.cpuPercent <= 1});
+		const rss = result.samples.map(sample => sample.rss);
+		row({measurement: 'idle', metric: 'resident memory with normal life', unit: 'MiB', value: median(rss), min: min(rss), max: max(rss), n: rss.length});
+	} finally {
+		await lively.stop();
 	}
 }
 
@@ -307,7 +322,7 @@ async function churn(): Promise<void> {
 		const rss = result.samples.map(sample => sample.rss);
 		raw.churn = {pods: sim.pods, ...result, keys};
 		series('churn', 'CPU at 100 events/s (2x500 pods), per window', '% core', result.slices);
-		row({measurement: 'churn', metric: 'CPU at 100 events/s, whole window', unit: '% core', value: result.cpuPercent, goal: '<= 15 %', met: result.cpuPercent <= 15});
+		row({measurement: 'churn', metric: 'CPU at 100 events/s, whole window', unit: '% core', value: result.cpuPercent, goal: '<= 5 %', met: result.cpuPercent <= 5});
 		row({measurement: 'churn', metric: 'resident memory at 100 events/s', unit: 'MiB', value: median(rss), min: min(rss), max: max(rss), n: rss.length});
 		row({measurement: 'churn', metric: 'key press to frame, p50', unit: 'ms', value: percentile(keys, 50), min: min(keys), max: max(keys), n: keys.length});
 		row({measurement: 'churn', metric: 'key press to frame, p95', unit: 'ms', value: percentile(keys, 95), goal: '<= 100 ms', met: percentile(keys, 95) <= 100});
@@ -346,7 +361,7 @@ async function scale(): Promise<void> {
 	}
 	raw.scale = {pods: sim.pods, starts, rssAll, hwms, frameMs, renderMs};
 	series('scale', 'start to first live frame (2x10,000 pods)', 'ms', starts, {text: '<= 2000 ms', met: value => value <= 2000});
-	row({measurement: 'scale', metric: 'resident memory (RSS samples, 2x10,000)', unit: 'MiB', value: median(rssAll), min: min(rssAll), max: max(rssAll), n: rssAll.length, goal: '<= 250 MiB (max)', met: max(rssAll) <= 250});
+	row({measurement: 'scale', metric: 'resident memory (RSS samples, 2x10,000)', unit: 'MiB', value: median(rssAll), min: min(rssAll), max: max(rssAll), n: rssAll.length, goal: '<= 200 MiB (max)', met: max(rssAll) <= 200});
 	series('scale', 'peak RSS since start (VmHWM, 2x10,000)', 'MiB', hwms);
 	row({measurement: 'scale', metric: 'frame time: snapshot + React + layout + frame string, p50', unit: 'ms', value: percentile(frameMs, 50), min: min(frameMs), max: max(frameMs), n: frameMs.length});
 	row({measurement: 'scale', metric: 'frame time, p95', unit: 'ms', value: percentile(frameMs, 95)});
