@@ -3,6 +3,7 @@ import type {LabSnapshot, Level} from './store/types.js';
 import {clockTime} from './store/clock-time.js';
 import {formatRtt} from './submariner/go-duration.js';
 import {formatBytes} from './config/size.js';
+import {terminalSafe} from './text/terminal-safe.js';
 
 /** The Nagios plugin convention. */
 export const exitCodes: Record<Level, number> = {ok: 0, warn: 1, crit: 2, unknown: 3};
@@ -52,7 +53,8 @@ export function checkText(snapshot: LabSnapshot): string {
 	} else if (snapshot.partition?.leftover) {
 		lines.push(`partition WARNING leftover rules at ${snapshot.partition.points.join(', ')}: run labwatch heal`);
 	}
-	return lines.join('\n') + '\n';
+	// Names, reasons and messages come from servers: no escape sequence reaches the terminal or a log.
+	return lines.map(terminalSafe).join('\n') + '\n';
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());

@@ -2,10 +2,11 @@
 // minIntervalMs. A burst of watch events becomes one frame; nothing renders while nothing changes, except
 // the clock tick (ages and the header clock move with snapshot.atMs): once a second while something on
 // screen counts seconds, else once a minute.
-import {useEffect, useState} from 'react';
+import {useEffect, useMemo, useState} from 'react';
 import type {LabSnapshot} from '../../source/store/types.js';
 import {secondsOnScreen} from './seconds-on-screen.js';
 import {gatewayStaleAfterMs} from '../../source/submariner/gateway.js';
+import {terminalSafeDeep} from '../../source/text/terminal-safe.js';
 
 /** What a view needs from the store (LabStore satisfies it). */
 export interface SnapshotSource {
@@ -81,7 +82,8 @@ export function useSnapshot(source: SnapshotSource, options: RefreshOptions = {}
 			clearTimeout(tick);
 		};
 	}, [source, minIntervalMs, gatherMs, tickMs, slowTickMs, ambientMs]);
-	return snapshot;
+	// Every string a view draws comes from here: none may carry an escape sequence from a server.
+	return useMemo(() => terminalSafeDeep(snapshot), [snapshot]);
 }
 
 /** Milliseconds until the next gateway of a live cluster passes the stale threshold (Infinity if none). */
