@@ -37,6 +37,8 @@ export function checkText(snapshot: LabSnapshot): string {
 			.map(connection => `→${connection.remoteCluster} ${connection.status}${connection.rttAverageMs !== undefined ? ` ${formatRtt(connection.rttAverageMs)}` : ''}`);
 		const staleNote = gateway.stale ? ' (stale)' : '';
 		lines.push(`gateway ${gateway.cluster} ${statusWords[gateway.verdict.level]}${staleNote} ${connections.join(', ') || 'no connections'}`);
+		// The failure and messages behind a gateway's verdict, in full: the TUI's line has to cut them.
+		for (const reason of gateway.stale ? [] : gateway.verdict.reasons) lines.push(`  ${reason}`);
 	}
 	for (const host of snapshot.hosts ?? []) {
 		const used = host.actualBytes === undefined ? 'use unknown' : `${formatBytes(host.actualBytes)} used`;

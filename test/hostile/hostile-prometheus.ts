@@ -5,7 +5,7 @@
 //   impossible-memory  node_exporter readings no machine has (set with `memory`): MemAvailable > MemTotal, …
 //   unauthorized-401   401 with a JSON body that is not Prometheus' (`{"message": …}`), as proxies answer
 //   rate-limited-429   429 with Retry-After (seconds) for the first `limitedAnswers` requests, then answers
-//   escape-labels      label values and an error message carrying terminal escape sequences
+//   escape-labels      label values (but hostLabels) and an error message carrying terminal escape sequences
 //   garbage-json       200 with JSON of every wrong shape (null items, a string result, numbers as labels)
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo, Socket} from 'node:net';
@@ -132,7 +132,7 @@ export async function startHostilePrometheus(mode: HostileMode, options: Hostile
 				}
 				const series = hostSeries(query).map(item => ({
 					...item,
-					labels: Object.fromEntries(Object.entries(item.labels).map(([key, value]) => [key, key === '__name__' ? value : `${value}${escapeAttack}`])),
+					labels: Object.fromEntries(Object.entries(item.labels).map(([key, value]) => [key, key === '__name__' || key in (options.hostLabels ?? {}) ? value : `${value}${escapeAttack}`])),
 				}));
 				// The host's exporter is down, so its (hostile) instance label is named in the reason.
 				if (query === 'up') return json(res, 200, vector(series.map(item => ({...item, value: 0}))));
