@@ -9,8 +9,10 @@ import {BudgetSource} from '../../source/budget/source.js';
 import {GiB, MiB, cluster, pod, testConfig} from '../budget/fixtures.js';
 import {startHostilePrometheus} from './hostile-prometheus.js';
 
-function promConfig(url: string, fields: Record<string, unknown> = {}) {
-	return prometheusSchema.parse({url, interval: '50ms', timeout: '300ms', ...fields});
+/** The poller as configured, with a timeout shorter than a config file may give (tests only). */
+function promConfig(url: string, fields: Record<string, unknown> & {intervalMs?: number; timeoutMs?: number} = {}) {
+	const {intervalMs = 1000, timeoutMs = 300, ...rest} = fields;
+	return {...prometheusSchema.parse({url, ...rest}), interval: intervalMs, timeout: timeoutMs};
 }
 
 test('drip: a body sent one byte at a time is cut off at prometheus.timeout, headers and body together', async t => {
@@ -26,7 +28,7 @@ test('endless-body: an answer past the size cap is dropped with a reason, not re
 	// Before the fix the whole 48 MiB (or, unbounded, gigabytes) were read and parsed.
 	const hostile = await startHostilePrometheus('endless-body', {endlessBytes: 48 * MiB});
 	t.after(() => hostile.close());
-	const data = await new PromPoller({config: promConfig(hostile.url, {timeout: '60s'}), onData: () => {}}).pollOnce();
+	const data = await new PromPoller({config: promConfig(hostile.url, {timeoutMs: 60_000}), onData: () => {}}).pollOnce();
 	assert.equal(data.reachable, false);
 	assert.equal(data.error, 'answer larger than 16 MiB: dropped');
 });
@@ -89,7 +91,7 @@ test('rate-limited-429: Retry-After is said and honoured: no poll before it has 
 	mock.timers.enable({apis: ['setTimeout']});
 	t.after(() => mock.timers.reset());
 	const results: PromData[] = [];
-	const poller = new PromPoller({config: promConfig(hostile.url, {interval: '1s', timeout: '2s'}), onData: data => results.push(data)});
+	const poller = new PromPoller({config: promConfig(hostile.url, {intervalMs: 1000, timeoutMs: 2000}), onData: data => results.push(data)});
 	t.after(() => poller.stop());
 	const until = async (done: () => boolean) => {
 		while (!done()) await new Promise(resolve => setImmediate(resolve));
