@@ -45,7 +45,8 @@ export function workingSetsByCluster(
 			pods = new Map();
 			result.set(cluster, pods);
 		}
-		pods.set(key, (pods.get(key) ?? 0) + sample.value);
+		// Two series of one pod in one cluster (scraped by two jobs, say) are one measurement twice: keep the larger.
+		pods.set(key, Math.max(pods.get(key) ?? 0, sample.value));
 	}
 	return result;
 }
