@@ -64,6 +64,7 @@ function errorDetail(body: string, contentType: string | undefined): {errorType?
 			const parsed: unknown = JSON.parse(body);
 			const error = field(parsed, 'error') ?? field(parsed, 'message');
 			const errorType = field(parsed, 'errorType');
+			// JSON without a message of either kind says nothing a person can read: the status alone.
 			return {
 				...(typeof errorType === 'string' ? {errorType} : {}),
 				...(typeof error === 'string' && error.trim() ? {detail: error} : {}),

@@ -132,3 +132,14 @@ test('garbage-json: every wrong shape is skipped or named, never a crash', async
 	});
 	assert.deepEqual(data.usedHistory, [{labels: {instance: 'ok'}, points: [{atMs: 1000, value: 2}]}]);
 });
+
+test('an error answer in JSON of another shape is the status and its word, never raw JSON', async t => {
+	const {startFakePrometheus} = await import('../prom/fake-prometheus.js');
+	const fake = await startFakePrometheus((_path, _params, _req, res) => {
+		res.writeHead(401, {'content-type': 'application/json'});
+		res.end(JSON.stringify({code: 16, details: [{reason: 'x'.repeat(300)}]}));
+	});
+	t.after(() => fake.close());
+	const data = await new PromPoller({config: promConfig(fake.url), onData: () => {}}).pollOnce();
+	assert.equal(data.error, 'HTTP 401: unauthorized (check prometheus.basicAuth / bearerToken)');
+});
