@@ -42,9 +42,12 @@ export const clusterSchema = z.strictObject({
 	colour: z.enum(['cyan', 'magenta', 'green', 'yellow', 'blue', 'red', 'white']).optional(),
 });
 
+const defaultReservedBytes = 2 * 2 ** 30;
+
 export const hostSchema = z.strictObject({
 	memory: size,
-	reserved: size.default(2 * 2 ** 30),
+	// Default: 2 GiB (what macOS keeps), but never more than half a small host (a 1 GiB Raspberry Pi).
+	reserved: size.optional(),
 	address: ipv4,
 	plan: z.record(name, size).default({}),
 	// Which node_exporter series is this host: the value of its `instance` label (or `nodeExporter.label`).
@@ -53,11 +56,13 @@ export const hostSchema = z.strictObject({
 		.optional(),
 	// Plan lines matched to pods by label `app` or name prefix; overrides per line.
 	match: z.record(name, z.array(z.string().min(1))).default({}),
-}).superRefine((host, ctx) => {
-	// What macOS keeps cannot be all the machine has, or more: every budget would be negative.
-	if (host.reserved >= host.memory) {
+}).transform((host, ctx) => {
+	// What is kept for the OS cannot be all the machine has, or more: every budget would be negative.
+	if (host.reserved !== undefined && host.reserved >= host.memory) {
 		ctx.addIssue({code: 'custom', path: ['reserved'], message: `${formatBytes(host.reserved)} must be less than memory (${formatBytes(host.memory)})`});
+		return z.NEVER;
 	}
+	return {...host, reserved: host.reserved ?? Math.min(defaultReservedBytes, Math.floor(host.memory / 2))};
 });
 
 export const prometheusSchema = z.strictObject({

@@ -75,15 +75,19 @@ test('__proto__ as a key is an error naming it, not silently dropped', () => {
 	assert.equal(configError(`${base}prometheus: {url: "http://127.0.0.1:9090", jobs: {__proto__: x}}`), 'config.yaml: prometheus.jobs.__proto__: not allowed as a key');
 });
 
-test('reserved at or above memory is a config error naming the key', () => {
+test('reserved at or above memory is a config error naming the key; the default fits small hosts', () => {
 	assert.equal(
 		configError('clusters: {m1: {context: a, host: m1}}\nhosts: {m1: {memory: 8GiB, reserved: 9GiB, address: 10.0.0.1}}'),
 		'config.yaml: hosts.m1.reserved: 9 GiB must be less than memory (8 GiB)',
 	);
 	assert.equal(
-		configError('clusters: {m1: {context: a, host: m1}}\nhosts: {m1: {memory: 2GiB, address: 10.0.0.1}}'),
+		configError('clusters: {m1: {context: a, host: m1}}\nhosts: {m1: {memory: 2GiB, reserved: 2GiB, address: 10.0.0.1}}'),
 		'config.yaml: hosts.m1.reserved: 2 GiB must be less than memory (2 GiB)',
 	);
+	// Left out, the 2 GiB default never takes more than half a small host.
+	const small = parseConfigText('clusters: {m1: {context: a, host: m1}}\nhosts: {m1: {memory: 1GiB, address: 10.0.0.1}}', 'c.yaml');
+	assert.equal(small.hosts.m1!.reserved, 512 * 2 ** 20);
+	assert.equal(parseConfigText(base, 'c.yaml').hosts.m1!.reserved, 2 * 2 ** 30);
 });
 
 const bin = join(import.meta.dirname, '../../dist/labwatch.js');
