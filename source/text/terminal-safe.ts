@@ -33,12 +33,13 @@ export function terminalSafeLines(text: string): string {
  * as the same object, so a clean snapshot costs one walk and no copies, and identity checks still work.
  */
 export function terminalSafeDeep<T>(value: T): T {
-	if (typeof value === 'string') return terminalSafe(value) as T;
+	if (typeof value === 'string') return (suspicious.test(value) ? terminalSafe(value) : value) as T;
 	if (typeof value !== 'object' || value === null) return value;
 	if (Array.isArray(value)) {
 		let copy: unknown[] | undefined;
 		for (let index = 0; index < value.length; index++) {
 			const item: unknown = value[index];
+			if (item === null || (typeof item !== 'object' && typeof item !== 'string')) continue;
 			const safe = terminalSafeDeep(item);
 			if (safe !== item) {
 				copy ??= value.slice();
@@ -49,10 +50,14 @@ export function terminalSafeDeep<T>(value: T): T {
 	}
 	if (Object.getPrototypeOf(value) !== Object.prototype) return value;
 	let copy: Record<string, unknown> | undefined;
-	for (const [key, item] of Object.entries(value)) {
+	const record = value as Record<string, unknown>;
+	// for…in over plain data: no entries array per object (a snapshot holds thousands of pods).
+	for (const key in record) {
+		const item = record[key];
+		if (item === null || (typeof item !== 'object' && typeof item !== 'string')) continue;
 		const safe = terminalSafeDeep(item);
 		if (safe !== item) {
-			copy ??= {...(value as Record<string, unknown>)};
+			copy ??= {...record};
 			copy[key] = safe;
 		}
 	}
