@@ -3,6 +3,7 @@ import type {LabSnapshot, Level} from './store/types.js';
 import {clockTime} from './store/clock-time.js';
 import {formatRtt} from './submariner/go-duration.js';
 import {formatBytes} from './config/size.js';
+import {terminalSafe} from './text/terminal-safe.js';
 
 /** The Nagios plugin convention. */
 export const exitCodes: Record<Level, number> = {ok: 0, warn: 1, crit: 2, unknown: 3};
@@ -36,6 +37,8 @@ export function checkText(snapshot: LabSnapshot): string {
 			.map(connection => `→${connection.remoteCluster} ${connection.status}${connection.rttAverageMs !== undefined ? ` ${formatRtt(connection.rttAverageMs)}` : ''}`);
 		const staleNote = gateway.stale ? ' (stale)' : '';
 		lines.push(`gateway ${gateway.cluster} ${statusWords[gateway.verdict.level]}${staleNote} ${connections.join(', ') || 'no connections'}`);
+		// The failure and messages behind a gateway's verdict, in full: the TUI's line has to cut them.
+		for (const reason of gateway.stale ? [] : gateway.verdict.reasons) lines.push(`  ${reason}`);
 	}
 	for (const host of snapshot.hosts ?? []) {
 		const used = host.actualBytes === undefined ? 'use unknown' : `${formatBytes(host.actualBytes)} used`;
@@ -52,7 +55,8 @@ export function checkText(snapshot: LabSnapshot): string {
 	} else if (snapshot.partition?.leftover) {
 		lines.push(`partition WARNING leftover rules at ${snapshot.partition.points.join(', ')}: run labwatch heal`);
 	}
-	return lines.join('\n') + '\n';
+	// Names, reasons and messages come from servers: no escape sequence reaches the terminal or a log.
+	return lines.map(terminalSafe).join('\n') + '\n';
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());

@@ -2,7 +2,7 @@
 // and an exit code. Heavy faces (Ink, the simulator) are imported only by the subcommands that use them.
 import meow from 'meow';
 import {ConfigError} from './config/errors.js';
-import {parseDurationMs} from './config/duration.js';
+import {parseDurationIn} from './config/duration.js';
 
 const help = `
   Usage
@@ -61,11 +61,12 @@ const cli = meow(help, {
 // them, so a user can tell `labwatch sim` from the TUI.
 process.title = ['labwatch', ...process.argv.slice(2)].join(' ');
 
-function durationFlag(name: string, value: string | undefined): number | undefined {
+function durationFlag(name: 'timeout' | 'ttl', value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
-	const ms = parseDurationMs(/^\d+(\.\d+)?$/.test(value) ? `${value}s` : value);
-	if (ms === undefined || ms <= 0) throw new ConfigError(`--${name}: expected a duration like 5s, got "${value}"`);
-	return ms;
+	// The same ranges as the config's durations (source/config/duration.ts).
+	const parsed = parseDurationIn(`--${name}`, value);
+	if ('error' in parsed) throw new ConfigError(`--${name}: ${parsed.error}`);
+	return parsed.ms;
 }
 
 async function main(): Promise<number> {

@@ -3,14 +3,14 @@
 // updating its timestamp (older than 15 s).
 import {Text} from 'ink';
 import type {ClusterSnapshot, GatewayConnection, Level} from '../source/store/types.js';
-import {isGatewayStale} from '../source/submariner/gateway.js';
+import {isConnectionDegraded, isGatewayStale} from '../source/submariner/gateway.js';
 import {formatRtt} from '../source/submariner/go-duration.js';
 import {formatAge} from '../source/config/duration.js';
 import {levelColour, useTheme} from './theme.js';
 
 function connectionLevel(connection: GatewayConnection): Level {
 	if (connection.status === 'error') return 'crit';
-	if (connection.status === 'connected') return connection.statusMessage ? 'warn' : 'ok';
+	if (connection.status === 'connected') return isConnectionDegraded(connection) ? 'warn' : 'ok';
 	return 'warn';
 }
 

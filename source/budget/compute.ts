@@ -110,7 +110,7 @@ export function computeBudgets(
 			actualBytes = reading.usedBytes;
 			actualSource = reading.dialect === 'darwin' ? 'node-exporter-darwin' : 'node-exporter-linux';
 			const series = prom?.usedHistory.find(item => item.labels.instance === reading.instance && matchesHost(host, item.labels));
-			history = (series?.points ?? []).filter(point => point.atMs >= nowMs - historyWindowMs).map(point => point.value);
+			history = (series?.points ?? []).filter(point => point.atMs >= nowMs - historyWindowMs && Number.isFinite(point.value) && point.value >= 0).map(point => point.value);
 		} else {
 			const notes: string[] = [];
 			if (!promData) notes.push('Prometheus not configured');

@@ -1,7 +1,7 @@
 // The budget source: owns the Prometheus poller, recomputes budgets from the latest poll and the current
 // cluster snapshots, and reports {hosts, prometheus} whenever that result changes.
 import type {Config} from '../config/schema.js';
-import type {DriverHandle} from '../prom/client.js';
+import type {PromClient} from '../prom/client.js';
 import {PromPoller} from '../prom/poller.js';
 import type {PromData} from '../prom/types.js';
 import type {ClusterSnapshot} from '../store/types.js';
@@ -19,8 +19,8 @@ export interface BudgetSourceOptions {
 	historyPoints?: number;
 	/** Without Prometheus, how often requests and limits are recomputed (default 5 s). */
 	recomputeMs?: number;
-	/** Tests inject a driver; default: one built from config.prometheus. */
-	driver?: DriverHandle;
+	/** Tests inject a client; default: one built from config.prometheus. */
+	client?: PromClient;
 }
 
 export class BudgetSource {
@@ -43,7 +43,7 @@ export class BudgetSource {
 				now: this.#now,
 				onData: data => this.#accept(data),
 				...(options.historyPoints !== undefined ? {historyPoints: options.historyPoints} : {}),
-				...(options.driver ? {driver: options.driver} : {}),
+				...(options.client ? {client: options.client} : {}),
 			});
 		}
 	}

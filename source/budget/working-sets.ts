@@ -31,7 +31,8 @@ export function workingSetsByCluster(
 	const result = new Map<string, Map<string, number>>();
 	for (const sample of samples) {
 		const {namespace, pod, cluster: clusterLabel, job} = sample.labels;
-		if (!namespace || !pod || !Number.isFinite(sample.value)) continue;
+		// A negative or non-finite working set is no measurement.
+		if (!namespace || !pod || !Number.isFinite(sample.value) || sample.value < 0) continue;
 		const key = podKey(namespace, pod);
 		const owners = podOwners.get(key) ?? [];
 		const cluster =
@@ -44,7 +45,8 @@ export function workingSetsByCluster(
 			pods = new Map();
 			result.set(cluster, pods);
 		}
-		pods.set(key, (pods.get(key) ?? 0) + sample.value);
+		// Two series of one pod in one cluster (scraped by two jobs, say) are one measurement twice: keep the larger.
+		pods.set(key, Math.max(pods.get(key) ?? 0, sample.value));
 	}
 	return result;
 }

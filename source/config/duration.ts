@@ -10,6 +10,44 @@ export function parseDurationMs(text: string): number | undefined {
 	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** The least and the most each duration may be. Node's timers overflow past 2^31−1 ms (24.8 days) and fire
+ * at once, and a poll every microsecond is a busy loop: every duration is checked against its range when
+ * the config is loaded or the flag is read. */
+export const durationRanges = {
+	'prometheus.interval': {minMs: 1000, maxMs: 3_600_000},
+	'prometheus.timeout': {minMs: 100, maxMs: 300_000},
+	'probe.interval': {minMs: 100, maxMs: 600_000},
+	'probe.timeout': {minMs: 100, maxMs: 60_000},
+	'drill.ttl': {minMs: 1000, maxMs: 3_600_000},
+	'--timeout': {minMs: 100, maxMs: 3_600_000},
+	'--ttl': {minMs: 1000, maxMs: 3_600_000},
+} as const satisfies Record<string, {minMs: number; maxMs: number}>;
+
+export type DurationKey = keyof typeof durationRanges;
+
+/** "100ms", "1s", "10m", "1h": a range's ends as a person writes them. */
+export function formatDurationMs(ms: number): string {
+	if (ms < 1000) return `${ms}ms`;
+	if (ms < 60_000) return `${ms / 1000}s`;
+	if (ms < 3_600_000) return `${ms / 60_000}m`;
+	return `${ms / 3_600_000}h`;
+}
+
+/**
+ * Milliseconds for a config value or flag of `key`, or the one-line reason it is refused. A bare number
+ * is seconds for flags (`--timeout 5`) and refused in the config file, where units are required.
+ */
+export function parseDurationIn(key: DurationKey, value: string | number): {ms: number} | {error: string} {
+	const {minMs, maxMs} = durationRanges[key];
+	const flag = key.startsWith('--');
+	const text = String(value);
+	const ms = typeof value === 'number' && !flag ? undefined : parseDurationMs(flag && /^\s*\d+(\.\d+)?\s*$/.test(text) ? `${text}s` : text);
+	const range = `from ${formatDurationMs(minMs)} to ${formatDurationMs(maxMs)}`;
+	if (ms === undefined) return {error: `expected a duration like ${flag ? '5s' : formatDurationMs(Math.max(minMs, 5000))} (${range}), got ${JSON.stringify(text)}`};
+	if (ms < minMs || ms > maxMs) return {error: `expected a duration ${range}, got ${JSON.stringify(text)}`};
+	return {ms};
+}
+
 /**
  * Ages much as kubectl prints them ("95s", "4m", "45m", "3h12m", "31h", "2d3h", "12d"), but with seconds
  * only below two minutes (kubectl keeps them to ten): every second shown is a frame a second, and a pane

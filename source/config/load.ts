@@ -49,7 +49,14 @@ export function parseConfigText(text: string, path: string): Config {
 		const where = first.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : '';
 		throw new ConfigError(`${label}${where}: not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
 	}
-	const data: unknown = document.toJS();
+	let data: unknown;
+	try {
+		// A few aliases are normal; thousands are a billion-laughs file that would take the machine.
+		data = document.toJS({maxAliasCount: 100});
+	} catch (error) {
+		const why = /alias/i.test((error as Error).message) ? 'too many aliases (over 100 expansions)' : (error as Error).message.split('\n')[0];
+		throw new ConfigError(`${label}: not valid YAML: ${why}`);
+	}
 	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
 		throw new ConfigError(`${label}: expected a mapping with clusters: and hosts:`);
 	}
@@ -57,6 +64,8 @@ export function parseConfigText(text: string, path: string): Config {
 }
 
 export function validateConfig(data: unknown, label: string): Config {
+	const forbidden = forbiddenKey(data);
+	if (forbidden) throw new ConfigError(`${label}: ${forbidden}: not allowed as a key`);
 	const result = configSchema.safeParse(data);
 	if (!result.success) throw new ConfigError(`${label}: ${describeIssue(result.error.issues[0]!)}`);
 	const config = result.data;
@@ -74,6 +83,17 @@ export function validateConfig(data: unknown, label: string): Config {
 		if (point.via === 'netns' && !point.netns) throw new ConfigError(`${label}: ${key}.netns: required with via: netns`);
 	}
 	return config;
+}
+
+/** The path of a `__proto__` key anywhere in the data: validation would drop it without a word. */
+function forbiddenKey(data: unknown, path: string[] = []): string | undefined {
+	if (typeof data !== 'object' || data === null) return undefined;
+	for (const key of Object.getOwnPropertyNames(data)) {
+		if (key === '__proto__') return [...path, key].join('.');
+		const found = forbiddenKey((data as Record<string, unknown>)[key], [...path, key]);
+		if (found) return found;
+	}
+	return undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

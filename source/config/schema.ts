@@ -1,7 +1,7 @@
 // The config file's shape. Every key is checked; unknown keys are errors so a typo never passes silently.
 import {z} from 'zod';
-import {parseSize} from './size.js';
-import {parseDurationMs} from './duration.js';
+import {formatBytes, parseSize} from './size.js';
+import {parseDurationIn, type DurationKey} from './duration.js';
 
 const size = z.string().transform((text, ctx) => {
 	const value = parseSize(text);
@@ -12,14 +12,16 @@ const size = z.string().transform((text, ctx) => {
 	return value;
 });
 
-const duration = z.union([z.string(), z.number()]).transform((text, ctx) => {
-	const value = typeof text === 'number' ? undefined : parseDurationMs(text);
-	if (value === undefined || value <= 0) {
-		ctx.addIssue({code: 'custom', message: `expected a duration like 5s, got ${JSON.stringify(text)}`});
-		return z.NEVER;
-	}
-	return value;
-});
+/** A duration with units, within the range durationRanges gives for `key`. */
+const duration = (key: DurationKey) =>
+	z.union([z.string(), z.number()]).transform((text, ctx) => {
+		const parsed = parseDurationIn(key, text);
+		if ('error' in parsed) {
+			ctx.addIssue({code: 'custom', message: parsed.error});
+			return z.NEVER;
+		}
+		return parsed.ms;
+	});
 
 // Names become iptables comments, chain suffixes and file names: keep them plain.
 const name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, 'expected a lower-case name like m1');
@@ -40,9 +42,12 @@ export const clusterSchema = z.strictObject({
 	colour: z.enum(['cyan', 'magenta', 'green', 'yellow', 'blue', 'red', 'white']).optional(),
 });
 
+const defaultReservedBytes = 2 * 2 ** 30;
+
 export const hostSchema = z.strictObject({
 	memory: size,
-	reserved: size.default(2 * 2 ** 30),
+	// Default: 2 GiB (what macOS keeps), but never more than half a small host (a 1 GiB Raspberry Pi).
+	reserved: size.optional(),
 	address: ipv4,
 	plan: z.record(name, size).default({}),
 	// Which node_exporter series is this host: the value of its `instance` label (or `nodeExporter.label`).
@@ -51,12 +56,19 @@ export const hostSchema = z.strictObject({
 		.optional(),
 	// Plan lines matched to pods by label `app` or name prefix; overrides per line.
 	match: z.record(name, z.array(z.string().min(1))).default({}),
+}).transform((host, ctx) => {
+	// What is kept for the OS cannot be all the machine has, or more: every budget would be negative.
+	if (host.reserved !== undefined && host.reserved >= host.memory) {
+		ctx.addIssue({code: 'custom', path: ['reserved'], message: `${formatBytes(host.reserved)} must be less than memory (${formatBytes(host.memory)})`});
+		return z.NEVER;
+	}
+	return {...host, reserved: host.reserved ?? Math.min(defaultReservedBytes, Math.floor(host.memory / 2))};
 });
 
 export const prometheusSchema = z.strictObject({
 	url,
-	interval: duration.default(5000),
-	timeout: duration.default(3000),
+	interval: duration('prometheus.interval').default(5000),
+	timeout: duration('prometheus.timeout').default(3000),
 	basicAuth: z.strictObject({username: z.string(), password: z.string()}).optional(),
 	bearerToken: z.string().min(1).optional(),
 	tls: z.strictObject({insecureSkipVerify: z.boolean().default(false), ca: z.string().optional()}).optional(),
@@ -77,7 +89,7 @@ export const drillPointSchema = z.strictObject({
 });
 
 export const drillSchema = z.strictObject({
-	ttl: duration.default(60_000),
+	ttl: duration('drill.ttl').default(60_000),
 	chain: z
 		.string()
 		.regex(/^LABWATCH-[A-Z0-9-]{1,18}$/, 'expected a chain name starting with LABWATCH-')
@@ -86,8 +98,8 @@ export const drillSchema = z.strictObject({
 });
 
 export const probeSchema = z.strictObject({
-	interval: duration.default(1000),
-	timeout: duration.default(1000),
+	interval: duration('probe.interval').default(1000),
+	timeout: duration('probe.timeout').default(1000),
 });
 
 export const configSchema = z.strictObject({

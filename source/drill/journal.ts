@@ -4,6 +4,7 @@ import {mkdir, open, readFile, readdir, rename} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import type {CommandRecord, HealTimer} from './types.js';
+import {terminalSafeLines} from '../text/terminal-safe.js';
 
 export function stateDirFrom(env: NodeJS.ProcessEnv = process.env): string {
 	const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
@@ -87,7 +88,8 @@ export class Journal {
 	async writeReport(drillId: string, json: unknown, markdown: string): Promise<string> {
 		await mkdir(join(this.dir, 'drills'), {recursive: true});
 		await writeAtomic(this.reportPath(drillId, 'json'), `${JSON.stringify(json, null, '\t')}\n`);
-		await writeAtomic(this.reportPath(drillId, 'md'), markdown);
+		// The report is read in a terminal (cat, less): no server string's escape sequence may reach it.
+		await writeAtomic(this.reportPath(drillId, 'md'), terminalSafeLines(markdown));
 		return this.reportPath(drillId, 'md');
 	}
 

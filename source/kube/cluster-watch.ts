@@ -46,7 +46,7 @@ export class ClusterWatch {
 			remove: key => store.removePod(name, key),
 			missing: () => this.fail('pods', 'pods API not found'),
 		}, requestTimeoutMs);
-		this.add(gatewaysKind(cluster.submarinerNamespace), {
+		this.add(gatewaysKind(cluster.submarinerNamespace, kc.getCurrentCluster()?.server), {
 			replace: gateways => store.replaceGateways(name, gateways),
 			upsert: gateway => store.upsertGateway(name, gateway),
 			remove: key => store.removeGateway(name, key),

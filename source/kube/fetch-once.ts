@@ -43,13 +43,14 @@ export async function fetchClusterOnce(
 		const [nodes, pods, gateways] = await Promise.all([
 			listOrMissing(kc, nodesKind, signal, timeoutMs),
 			listOrMissing(kc, podsKind, signal, timeoutMs),
-			listOrMissing(kc, gatewaysKind(cluster.submarinerNamespace), signal, timeoutMs),
+			listOrMissing(kc, gatewaysKind(cluster.submarinerNamespace, kc.getCurrentCluster()?.server), signal, timeoutMs),
 		]);
 		if (nodes === 'missing' || pods === 'missing') throw new KubeRequestError('core API not found (is this a Kubernetes API server?)');
 		store.replaceNodes(cluster.name, nodes);
 		store.replacePods(cluster.name, pods);
 		if (gateways === 'missing') store.markGatewaysMissing(cluster.name);
-		else store.replaceGateways(cluster.name, gateways);
+		// One look: each gateway's staleness is judged as of now, not when the report is printed.
+		else store.replaceGateways(cluster.name, gateways.map(gateway => ({...gateway, observedMs: Date.now()})));
 		store.setConnection(cluster.name, 'live');
 	} catch (error) {
 		const reason = probeReason ?? (deadline.aborted ? `timeout after ${seconds(timeoutMs)}` : (error as Error).message);

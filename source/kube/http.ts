@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
+import {noteServerDate} from '../submariner/server-clock.js';
 
 export class KubeRequestError extends Error {
 	constructor(
@@ -46,6 +47,8 @@ export async function openRequest(kc: KubeConfig, path: string, options: OpenOpt
 		};
 		request.on('response', response => {
 			settle();
+			// The API server's clock, to read Submariner's update-timestamp on (source/submariner/server-clock.ts).
+			noteServerDate(cluster.server, response.headers.date);
 			// Once streaming, the caller owns the socket; an abort still ends it.
 			if (options.signal) {
 				if (options.signal.aborted) response.destroy();

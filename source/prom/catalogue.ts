@@ -48,10 +48,18 @@ export const queries = {
 		name: 'hostMemory',
 		promql: `{__name__=~"node_memory_(${hostMemoryNames.join('|')})_bytes"}`,
 	},
-	/** Working set per pod. container="" is the pod-level cgroup and "POD" the pause container: both would double count. */
+	/**
+	 * Working set per pod, as Kubernetes' monitoring mixin counts it: only real containers (container="" is the
+	 * pod-level cgroup and, over containerd, the pause sandbox; image="" a cgroup without a container), the
+	 * largest series per container (a restarted container's dead instance lingers for minutes beside the new
+	 * one), then the sum over the pod's containers. Series of one pod from two jobs are merged in
+	 * working-sets.ts, where the job still tells the cluster.
+	 */
 	workingSets: {
 		name: 'workingSets',
-		promql: `sum by (${workingSetGrouping.join(', ')}) (${workingSetMetric}{container!="", container!="POD"})`,
+		promql:
+			`sum by (${workingSetGrouping.join(', ')}) (max by (${[...workingSetGrouping, 'container'].join(', ')}) ` +
+			`(${workingSetMetric}{container!="", image!=""}))`,
 	},
 	/** Scrape target health, so "Prometheus cannot see m2" shows. */
 	up: {name: 'up', promql: 'up'},

@@ -2,6 +2,7 @@
 import type {HostConfig} from '../config/schema.js';
 import {darwinMemoryMetrics, linuxMemoryMetrics} from './catalogue.js';
 import type {PromSample} from './types.js';
+import {formatBytes} from '../config/size.js';
 
 export type HostMemoryReading =
 	| {state: 'ok'; dialect: 'linux' | 'darwin'; instance: string; totalBytes: number; usedBytes: number}
@@ -49,7 +50,35 @@ function targetKey(labels: Labels): string {
 	);
 }
 
+/** A value no meminfo can hold (NaN, ±Inf, negative) named for the reason; undefined when all are plausible. */
+function impossibleValue(values: Map<string, number>): string | undefined {
+	for (const [name, value] of values) {
+		if (!Number.isFinite(value) || value < 0) return `${name} is ${value}`;
+	}
+	return undefined;
+}
+
+/**
+ * A reading no machine has is rejected with a reason, so the next source (working sets, then requests)
+ * is used: "OK -48 GiB used" from MemAvailable > MemTotal must never be shown as a measurement.
+ */
+function plausible(reading: HostMemoryReading, values: Map<string, number>): HostMemoryReading {
+	if (reading.state !== 'ok') return reading;
+	const where = `impossible reading from instance ${reading.instance}`;
+	const bad = impossibleValue(values);
+	if (bad) return {state: 'missing', reason: `${where}: ${bad}`};
+	if (reading.totalBytes <= 0) return {state: 'missing', reason: `${where}: total ${reading.totalBytes} bytes`};
+	if (reading.usedBytes < 0 || reading.usedBytes > reading.totalBytes) {
+		return {state: 'missing', reason: `${where}: ${formatBytes(reading.usedBytes)} used of ${formatBytes(reading.totalBytes)}`};
+	}
+	return reading;
+}
+
 function readOne(instance: string, values: Map<string, number>): HostMemoryReading {
+	return plausible(readFields(instance, values), values);
+}
+
+function readFields(instance: string, values: Map<string, number>): HostMemoryReading {
 	const need = (name: string): number | string => values.get(name) ?? `no series ${name} for instance ${instance}`;
 	if (values.has(darwinMemoryMetrics.total)) {
 		const total = values.get(darwinMemoryMetrics.total) ?? 0;
@@ -84,7 +113,8 @@ function readOne(instance: string, values: Map<string, number>): HostMemoryReadi
 export function readHostMemory(host: HostConfig, samples: PromSample[], up: PromSample[] = []): HostMemoryReading {
 	const byTarget = new Map<string, {instance: string; values: Map<string, number>}>();
 	for (const sample of samples) {
-		if (!matchesHost(host, sample.labels) || !Number.isFinite(sample.value)) continue;
+		// Non-finite values are kept: they make the reading impossible, with a reason, not silently partial.
+		if (!matchesHost(host, sample.labels)) continue;
 		const key = targetKey(sample.labels);
 		let entry = byTarget.get(key);
 		if (!entry) {

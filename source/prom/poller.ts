@@ -2,10 +2,13 @@
 // scheduled when the previous one has finished, so a slow Prometheus is asked less often, not more.
 import type {PrometheusConfig} from '../config/schema.js';
 import {historyPoints} from '../budget/types.js';
-import {createDriver, type DriverHandle} from './client.js';
+import {createPromClient, PromRequestError, type PromClient, type PromResult} from './client.js';
 import {historyStepSeconds, historyWindowMs, queries} from './catalogue.js';
 import {promErrorReason} from './errors.js';
 import type {PromData, PromSample, PromSeries} from './types.js';
+
+/** A Retry-After is honoured up to this; a server asking for an hour is not waited on for an hour. */
+export const maxRetryAfterMs = 5 * 60_000;
 
 export interface PromPollerOptions {
 	config: PrometheusConfig;
@@ -13,40 +16,52 @@ export interface PromPollerOptions {
 	/** Sparkline width in samples; the range query's step follows it. */
 	historyPoints?: number;
 	now?: () => number;
-	/** Tests pass a driver of their own; default: createDriver(config). */
-	driver?: DriverHandle;
+	/** Tests pass a client of their own; default: createPromClient(config). */
+	client?: PromClient;
 }
 
-type RawLabels = {name?: string; labels?: object};
-
-function labelsOf(metric: RawLabels | undefined): Record<string, string> {
+function labelsOf(metric: unknown): Record<string, string> {
 	const labels: Record<string, string> = {};
-	for (const [key, value] of Object.entries(metric?.labels ?? {})) labels[key] = String(value);
-	if (metric?.name) labels.__name__ = metric.name;
+	if (typeof metric !== 'object' || metric === null) return labels;
+	for (const [key, value] of Object.entries(metric)) if (typeof value === 'string') labels[key] = value;
 	return labels;
 }
 
-function vector(result: {resultType: string; result: unknown[]}): PromSample[] {
-	if (result.resultType !== 'vector') return [];
-	return (result.result as Array<{metric?: RawLabels; value?: {value?: number}}>).map(item => ({
-		labels: labelsOf(item.metric),
-		value: Number(item.value?.value),
-	}));
+/** A sample value as Prometheus writes it: [unix seconds, "number"]; undefined when it is not one. */
+function samplePoint(value: unknown): {atMs: number; value: number} | undefined {
+	if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'string') return undefined;
+	const atS = Number(value[0]);
+	return Number.isFinite(atS) ? {atMs: atS * 1000, value: Number(value[1])} : undefined;
 }
 
-function matrix(result: {resultType: string; result: unknown[]}): PromSeries[] {
-	if (result.resultType !== 'matrix') return [];
-	return (result.result as Array<{metric?: RawLabels; values?: Array<{time: Date; value: number}>}>).map(item => ({
-		labels: labelsOf(item.metric),
-		points: (item.values ?? []).map(point => ({atMs: point.time.getTime(), value: Number(point.value)})),
-	}));
+// Whatever shape the answer has, a bad item is skipped, never fatal.
+function vector(answer: PromResult): PromSample[] {
+	if (answer.resultType !== 'vector' || !Array.isArray(answer.result)) return [];
+	const samples: PromSample[] = [];
+	for (const item of answer.result as unknown[]) {
+		const point = samplePoint((item as {value?: unknown} | null)?.value);
+		if (point) samples.push({labels: labelsOf((item as {metric?: unknown}).metric), value: point.value});
+	}
+	return samples;
+}
+
+function matrix(answer: PromResult): PromSeries[] {
+	if (answer.resultType !== 'matrix' || !Array.isArray(answer.result)) return [];
+	const series: PromSeries[] = [];
+	for (const item of answer.result as unknown[]) {
+		const values = (item as {values?: unknown} | null)?.values;
+		if (!Array.isArray(values)) continue;
+		const points = values.map(samplePoint).filter((point): point is {atMs: number; value: number} => point !== undefined);
+		series.push({labels: labelsOf((item as {metric?: unknown}).metric), points});
+	}
+	return series;
 }
 
 export class PromPoller {
 	readonly #config: PrometheusConfig;
 	readonly #onData: (data: PromData) => void;
 	readonly #now: () => number;
-	readonly #handle: DriverHandle;
+	readonly #client: PromClient;
 	#historyPoints: number;
 	#timer: NodeJS.Timeout | undefined;
 	#running = false;
@@ -60,7 +75,7 @@ export class PromPoller {
 		this.#onData = options.onData;
 		this.#now = options.now ?? Date.now;
 		this.#historyPoints = options.historyPoints ?? historyPoints;
-		this.#handle = options.driver ?? createDriver(options.config);
+		this.#client = options.client ?? createPromClient(options.config);
 	}
 
 	get url(): string {
@@ -78,7 +93,7 @@ export class PromPoller {
 		this.#running = false;
 		if (this.#timer) clearTimeout(this.#timer);
 		this.#timer = undefined;
-		this.#handle.abortAll();
+		this.#client.abortAll();
 	}
 
 	setHistoryPoints(points: number): void {
@@ -106,7 +121,7 @@ export class PromPoller {
 					this.#onData(data);
 				} finally {
 					// A throwing listener must not end polling for good.
-					if (this.#running) this.#schedule(Math.max(0, this.#config.interval - (this.#now() - startedMs)));
+					if (this.#running) this.#schedule(nextPollDelayMs(this.#config.interval, this.#now() - startedMs, data.retryAfterMs));
 				}
 			});
 		}, delayMs);
@@ -114,9 +129,9 @@ export class PromPoller {
 
 	async #poll(): Promise<PromData> {
 		const atMs = this.#now();
-		const {driver} = this.#handle;
+		const client = this.#client;
 		const evalTimeout = `${Math.max(1, Math.ceil(this.#config.timeout / 1000))}s`;
-		const instant = (promql: string) => driver.instantQuery(promql, atMs, evalTimeout);
+		const instant = (promql: string) => client.instantQuery(promql, atMs, evalTimeout);
 		const stepS = historyStepSeconds(this.#historyPoints);
 		// The sparkline moves one step at a time: ask again only when a new step has begun.
 		const wantHistory = stepS !== this.#historyStepS || atMs - this.#historyAtMs >= stepS * 1000;
@@ -125,7 +140,7 @@ export class PromPoller {
 			instant(queries.workingSets.promql),
 			instant(queries.up.promql),
 			wantHistory
-				? driver.rangeQuery(queries.hostUsedBytes.promql, atMs - historyWindowMs, atMs, stepS, evalTimeout)
+				? client.rangeQuery(queries.hostUsedBytes.promql, atMs - historyWindowMs, atMs, stepS, evalTimeout)
 				: Promise.resolve(undefined),
 		]);
 		const data: PromData = {
@@ -141,6 +156,10 @@ export class PromPoller {
 		const reasons: string[] = [];
 		const take = <T>(name: string, outcome: PromiseSettledResult<T>): T | undefined => {
 			if (outcome.status === 'fulfilled') return outcome.value;
+			const failure = outcome.reason instanceof PromRequestError ? outcome.reason.failure : undefined;
+			if (failure?.kind === 'http' && failure.retryAfterMs !== undefined) {
+				data.retryAfterMs = Math.max(data.retryAfterMs ?? 0, Math.min(maxRetryAfterMs, failure.retryAfterMs));
+			}
 			const reason = promErrorReason(outcome.reason, this.#config.timeout);
 			data.queryErrors[name] = reason;
 			reasons.push(reason);
@@ -168,4 +187,9 @@ export class PromPoller {
 		}
 		return data;
 	}
+}
+
+/** When the next poll starts: one interval after this one started, or later when the server asked to wait. */
+export function nextPollDelayMs(intervalMs: number, elapsedMs: number, retryAfterMs?: number): number {
+	return Math.max(0, intervalMs - elapsedMs, Math.min(maxRetryAfterMs, retryAfterMs ?? 0));
 }

@@ -25,6 +25,8 @@ export interface PromData {
 	hostMemory: PromSample[];
 	workingSets: PromSample[];
 	up: PromSample[];
+	/** The server asked to wait this long before asking again (HTTP 429/503 Retry-After, bounded). */
+	retryAfterMs?: number;
 	/** Host used bytes over the last 30 minutes; empty until the first range query answers. */
 	usedHistory: PromSeries[];
 }

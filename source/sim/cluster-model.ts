@@ -61,6 +61,9 @@ export interface SimContainerView {
 	memoryRequestBytes: number;
 	memoryLimitBytes: number;
 	restartCount: number;
+	image?: string;
+	/** When the container's previous instance died (lastState.terminated.finishedAt), if it did. */
+	lastTerminatedMs?: number;
 }
 
 export interface SimPodView {
@@ -339,15 +342,24 @@ export class ClusterModel {
 	}
 
 	podView(object: KubeObject): SimPodView {
-		const spec = object.spec as {nodeName?: string; containers?: Array<{name: string; resources?: {requests?: {memory?: string}; limits?: {memory?: string}}}>};
-		const status = object.status as {phase?: string; containerStatuses?: Array<{name: string; restartCount?: number}>};
-		const restartsByName = new Map((status.containerStatuses ?? []).map(item => [item.name, item.restartCount ?? 0]));
-		const containers = (spec.containers ?? []).map(container => ({
-			name: container.name,
-			memoryRequestBytes: parseQuantity(container.resources?.requests?.memory) ?? 0,
-			memoryLimitBytes: parseQuantity(container.resources?.limits?.memory) ?? 0,
-			restartCount: restartsByName.get(container.name) ?? 0,
-		}));
+		const spec = object.spec as {nodeName?: string; containers?: Array<{name: string; image?: string; resources?: {requests?: {memory?: string}; limits?: {memory?: string}}}>};
+		const status = object.status as {
+			phase?: string;
+			containerStatuses?: Array<{name: string; restartCount?: number; lastState?: {terminated?: {finishedAt?: string}}}>;
+		};
+		const statusByName = new Map((status.containerStatuses ?? []).map(item => [item.name, item]));
+		const containers = (spec.containers ?? []).map((container): SimContainerView => {
+			const containerStatus = statusByName.get(container.name);
+			const finishedMs = Date.parse(containerStatus?.lastState?.terminated?.finishedAt ?? '');
+			return {
+				name: container.name,
+				memoryRequestBytes: parseQuantity(container.resources?.requests?.memory) ?? 0,
+				memoryLimitBytes: parseQuantity(container.resources?.limits?.memory) ?? 0,
+				restartCount: containerStatus?.restartCount ?? 0,
+				...(container.image ? {image: container.image} : {}),
+				...(Number.isFinite(finishedMs) ? {lastTerminatedMs: finishedMs} : {}),
+			};
+		});
 		const namespace = object.metadata.namespace ?? '';
 		const filler = object.metadata.labels?.[fillerLabel] === 'true';
 		const requestBytes = containers.reduce((sum, item) => sum + item.memoryRequestBytes, 0);

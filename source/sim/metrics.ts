@@ -3,9 +3,11 @@
 //   node_memory_MemTotal_bytes / MemAvailable_bytes / MemFree_bytes{host="<host>"}: the cluster's host, Linux
 //     node_exporter names, from model.hostMemory(). The `host` label lets a config pick it out with
 //     `hosts.<h>.nodeExporter: {label: host, value: <h>}` whatever instance the scrape gives it.
-//   container_memory_working_set_bytes{namespace, pod, container, node, cluster}: cAdvisor-style, one series
-//     per container of every Running pod (the pod's working set split by memory request), plus the
-//     pod-level (container="") and pause (container="POD") series a real kubelet also reports.
+//   container_memory_working_set_bytes{namespace, pod, container, image, id, name, node, cluster}: cAdvisor as
+//     the kubelet reports it over containerd: one series per container of every Running pod (the pod's working
+//     set split by memory request); the pod-level cgroup (container="", no image) and the pause sandbox
+//     (container="", image=pause); and, for a few minutes after a restart, the dead instance's series beside
+//     the new one (same container name, another id), as cAdvisor keeps it until the cgroup is gone.
 // Filler pods (load-test ballast) have no working set and no series, as they do not count in host memory.
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {SimHostMemory, SimPodView} from './cluster-model.js';
@@ -26,13 +28,23 @@ export interface MetricSample {
 }
 
 const pauseBytes = 1 << 20;
+const pauseImage = 'registry.k8s.io/pause:3.10';
+/** How long the dead instance of a restarted container keeps its series. */
+export const deadContainerLingerMs = 4 * 60_000;
+
+/** A containerd-like container id, stable for a pod, container and instance. */
+function containerId(...parts: Array<string | number>): string {
+	let hash = 2166136261;
+	for (const char of parts.join('/')) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+	return hash.toString(16).padStart(8, '0').repeat(8);
+}
 
 /** The pod's working set spread over its containers by memory request (evenly when none has one). */
-function containerShares(pod: SimPodView): Array<{container: string; bytes: number}> {
-	const containers = pod.containers.length ? pod.containers : [{name: 'main', memoryRequestBytes: 0}];
+function containerShares(pod: SimPodView): Array<{container: SimPodView['containers'][number]; bytes: number}> {
+	const containers = pod.containers.length ? pod.containers : [{name: 'main', memoryRequestBytes: 0, memoryLimitBytes: 0, restartCount: 0}];
 	const requested = containers.reduce((sum, container) => sum + container.memoryRequestBytes, 0);
 	const shares = containers.map(container => ({
-		container: container.name,
+		container,
 		bytes: Math.floor(pod.workingSetBytes * (requested > 0 ? container.memoryRequestBytes / requested : 1 / containers.length)),
 	}));
 	// Rounding leftovers go to the first container, so the containers add up to the pod exactly.
@@ -41,7 +53,7 @@ function containerShares(pod: SimPodView): Array<{container: string; bytes: numb
 	return shares;
 }
 
-export function simMetricSamples(model: SimMetricsModel): MetricSample[] {
+export function simMetricSamples(model: SimMetricsModel, nowMs = Date.now()): MetricSample[] {
 	const memory = model.hostMemory();
 	const availableBytes = Math.max(0, memory.totalBytes - memory.usedBytes);
 	const host = {host: model.host};
@@ -54,11 +66,21 @@ export function simMetricSamples(model: SimMetricsModel): MetricSample[] {
 	for (const pod of model.pods()) {
 		if (pod.filler || pod.phase !== 'Running' || !pod.node) continue;
 		const base = {namespace: pod.namespace, pod: pod.name, node: pod.node, cluster: model.name};
-		for (const share of containerShares(pod)) {
-			samples.push({name: 'container_memory_working_set_bytes', labels: {...base, container: share.container}, value: share.bytes, help});
+		const cgroup = `/kubepods/burstable/pod${pod.uid}`;
+		const series = (labels: Record<string, string>, value: number) => samples.push({name: 'container_memory_working_set_bytes', labels: {...base, ...labels}, value, help});
+		for (const {container, bytes} of containerShares(pod)) {
+			const image = container.image ?? `docker.io/library/${container.name}:latest`;
+			const id = containerId(pod.uid, container.name, container.restartCount);
+			series({container: container.name, image, id: `${cgroup}/${id}`, name: id}, bytes);
+			// The instance that died lingers (with about what it last used) until cAdvisor drops its cgroup.
+			if (container.restartCount > 0 && container.lastTerminatedMs !== undefined && nowMs - container.lastTerminatedMs < deadContainerLingerMs) {
+				const deadId = containerId(pod.uid, container.name, container.restartCount - 1);
+				series({container: container.name, image, id: `${cgroup}/${deadId}`, name: deadId}, bytes);
+			}
 		}
-		samples.push({name: 'container_memory_working_set_bytes', labels: {...base, container: ''}, value: pod.workingSetBytes + pauseBytes, help});
-		samples.push({name: 'container_memory_working_set_bytes', labels: {...base, container: 'POD'}, value: pauseBytes, help});
+		series({container: '', id: cgroup}, pod.workingSetBytes + pauseBytes);
+		const sandbox = containerId(pod.uid, 'sandbox');
+		series({container: '', image: pauseImage, id: `${cgroup}/${sandbox}`, name: sandbox}, pauseBytes);
 	}
 	return samples;
 }

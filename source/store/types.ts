@@ -77,8 +77,10 @@ export interface GatewayInfo {
 	version: string;
 	statusFailure: string;
 	localClusterId: string;
-	/** The update-timestamp annotation (Unix seconds × 1000). */
+	/** The update-timestamp annotation (Unix seconds × 1000), moved onto the local clock by the API server's Date. */
 	updatedMs?: number;
+	/** Set by one-shot lists (`check`): when the gateway was seen, so its staleness is judged then, not later. */
+	observedMs?: number;
 	connections: GatewayConnection[];
 }
 

@@ -1,6 +1,6 @@
 // Verdicts are computed here once and shown by both faces, so the TUI and `check` never disagree.
 import type {ClusterSnapshot, LabSnapshot, Level, Verdict} from './types.js';
-import {isGatewayStale} from '../submariner/gateway.js';
+import {gatewayAgeMs, isConnectionDegraded, isGatewayStale} from '../submariner/gateway.js';
 import {formatAge} from '../config/duration.js';
 import {clockTime} from './clock-time.js';
 
@@ -77,7 +77,8 @@ export function gatewayVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict
 		// gateway that stopped syncing means its gateway pod is gone.
 		if (!cluster.stale && isGatewayStale(gateway, nowMs)) {
 			levels.push('crit');
-			const age = gateway.updatedMs ? formatAge(nowMs - gateway.updatedMs) : 'ever';
+			const ageMs = gatewayAgeMs(gateway, nowMs);
+			const age = ageMs !== undefined ? formatAge(ageMs) : 'ever';
 			reasons.push(`${name} gateway ${gateway.name} not updated for ${age}`);
 		}
 		if (gateway.connections.length === 0) {
@@ -92,7 +93,7 @@ export function gatewayVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict
 			} else if (connection.status === 'connecting') {
 				levels.push('warn');
 				reasons.push(`${name}→${connection.remoteCluster} connecting${message}`);
-			} else if (connection.status === 'connected' && connection.statusMessage) {
+			} else if (isConnectionDegraded(connection)) {
 				levels.push('warn');
 				reasons.push(`${name}→${connection.remoteCluster} degraded${message}`);
 			} else if (connection.status !== 'connected') {

@@ -7,7 +7,11 @@ export const gatewayStaleAfterMs = 15_000;
 
 type Json = Record<string, any>;
 
-export function trimGateway(object: Json): GatewayInfo {
+/**
+ * `skewMs`: how far the API server's clock (the gateway node's, in a kind cluster) is ahead of ours; the
+ * stamp is moved onto our clock with it, so staleness is measured on one clock.
+ */
+export function trimGateway(object: Json, skewMs = 0): GatewayInfo {
 	const metadata: Json = object.metadata ?? {};
 	const status: Json = object.status ?? {};
 	const stamp = Number(metadata.annotations?.['update-timestamp']);
@@ -30,13 +34,35 @@ export function trimGateway(object: Json): GatewayInfo {
 		version: String(status.version ?? ''),
 		statusFailure: String(status.statusFailure ?? ''),
 		localClusterId: String(status.localEndpoint?.cluster_id ?? ''),
-		updatedMs: Number.isFinite(stamp) && stamp > 0 ? stamp * 1000 : undefined,
+		updatedMs: Number.isFinite(stamp) && stamp > 0 ? stamp * 1000 - skewMs : undefined,
 		connections,
 	};
 }
 
+/**
+ * The stamp's age when the gateway was last known current: now while it is watched, or the moment a
+ * one-shot list saw it (`check` reports a few seconds after it lists; those seconds are not the gateway's).
+ */
+export function gatewayAgeMs(gateway: GatewayInfo, nowMs: number): number | undefined {
+	if (gateway.updatedMs === undefined) return undefined;
+	return Math.min(nowMs, gateway.observedMs ?? nowMs) - gateway.updatedMs;
+}
+
 export function isGatewayStale(gateway: GatewayInfo, nowMs: number): boolean {
-	return gateway.updatedMs === undefined || nowMs - gateway.updatedMs > gatewayStaleAfterMs;
+	const age = gatewayAgeMs(gateway, nowMs);
+	return age === undefined || age > gatewayStaleAfterMs;
+}
+
+/**
+ * Messages a driver writes on a healthy connection when the health check is off, which are not problems:
+ * WireGuard's traffic counters ("Rx=123 Bytes, Tx=456 Bytes") and older libreswan's "Connected to …".
+ */
+const informational = [/^Rx=\d+ Bytes, Tx=\d+ Bytes$/, /^Connected to \S+/];
+
+/** A `connected` connection whose message says something is wrong (subctl's DEGRADED). */
+export function isConnectionDegraded(connection: Pick<GatewayConnection, 'status' | 'statusMessage'>): boolean {
+	if (connection.status !== 'connected' || !connection.statusMessage) return false;
+	return !informational.some(pattern => pattern.test(connection.statusMessage.trim()));
 }
 
 /** `subctl show gateways` SUMMARY wording, so users see the words they know. */

@@ -133,7 +133,7 @@ test('bad input: one line naming the file, key or flag; exit 2; no stack trace',
 	assert.equal(result.stdout, '');
 	result = await labwatch(['check', '--config', configPath, '--timeout', 'soon']);
 	assert.equal(result.code, 2);
-	assert.equal(result.stderr, 'labwatch: --timeout: expected a duration like 5s, got "soon"\n');
+	assert.equal(result.stderr, 'labwatch: --timeout: expected a duration like 5s (from 100ms to 1h), got "soon"\n');
 	const missingContext = join(directory, 'missing-context.yaml');
 	writeFileSync(missingContext, stringify({kubeconfig: join(directory, 'kubeconfig.yaml'), clusters: {m3: {context: 'kind-m3', host: 'm3'}}, hosts: {m3: {memory: '4GiB', address: '10.0.0.3'}}}));
 	result = await labwatch(['check', '--config', missingContext]);

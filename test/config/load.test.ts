@@ -19,7 +19,7 @@ const badFiles: Array<[string, string]> = [
 	[`clusters: {M1: {context: a, host: m1}}\nhosts: {m1: {memory: 8GiB, address: 10.0.0.1}}`, 'config.yaml: clusters.M1: expected a lower-case name like m1'],
 	[`clusters: {m1: {context: a, host: m1}}\nhosts: {m1: {memory: 8GiB, address: 10.0.0.300}}`, 'config.yaml: hosts.m1.address: expected an IPv4 address like 192.168.1.20'],
 	[`clusters: {m1: {context: a, host: m1}}\nhosts: {m1: {memory: 8GiB, address: 10.0.0.1, plan: {db: 2X}}}`, 'config.yaml: hosts.m1.plan.db: expected a size like 8GiB, got "2X"'],
-	[`${base}prometheus: {url: http://x:9090, interval: soon}`, 'config.yaml: prometheus.interval: expected a duration like 5s, got "soon"'],
+	[`${base}prometheus: {url: http://x:9090, interval: soon}`, 'config.yaml: prometheus.interval: expected a duration like 5s (from 1s to 1h), got "soon"'],
 	[`${base}prometheus: {url: "192.168.1.10:9090"}`, 'config.yaml: prometheus.url: expected a URL like http://192.168.1.10:9090'],
 	[`${base}drill: {points: [{host: m1, via: ssh}]}`, 'config.yaml: drill.points.0.destination: required with via: ssh'],
 	[`${base}drill: {points: [{host: m1, via: teleport}]}`, 'config.yaml: drill.points.0.via: expected one of local, sudo, ssh, docker, netns, sim'],

@@ -8,8 +8,10 @@ import {PromPoller} from '../../source/prom/poller.js';
 import type {PromData} from '../../source/prom/types.js';
 import {startFakePrometheus, vectorAnswer} from './fake-prometheus.js';
 
-function promConfig(fields: Record<string, unknown>) {
-	return prometheusSchema.parse({interval: '50ms', timeout: '300ms', ...fields});
+/** The poller as configured, with intervals shorter than a config file may give (tests only). */
+function promConfig(fields: Record<string, unknown> & {intervalMs?: number; timeoutMs?: number}) {
+	const {intervalMs = 50, timeoutMs = 300, ...rest} = fields;
+	return {...prometheusSchema.parse(rest), interval: intervalMs, timeout: timeoutMs};
 }
 
 async function freeClosedPort(): Promise<number> {
@@ -66,7 +68,7 @@ test('polls never overlap, and stop() leaves nothing running', async t => {
 	});
 	t.after(() => fake.close());
 	const results: PromData[] = [];
-	const poller = new PromPoller({config: promConfig({url: fake.url, interval: '20ms'}), onData: data => results.push(data)});
+	const poller = new PromPoller({config: promConfig({url: fake.url, intervalMs: 20}), onData: data => results.push(data)});
 	poller.start();
 	await new Promise(resolve => setTimeout(resolve, 700));
 	poller.stop();
@@ -84,7 +86,7 @@ test('down: connection refused, timeout, HTTP 503 from a proxy', async t => {
 
 	const silent = await startFakePrometheus(() => {});
 	t.after(() => silent.close());
-	const timedOut = await new PromPoller({config: promConfig({url: silent.url, timeout: '200ms'}), onData: () => {}}).pollOnce();
+	const timedOut = await new PromPoller({config: promConfig({url: silent.url, timeoutMs: 200}), onData: () => {}}).pollOnce();
 	assert.deepEqual([timedOut.reachable, timedOut.error], [false, 'timeout after 0.2s']);
 
 	const proxy = await startFakePrometheus((_path, _params, _req, res) => {

@@ -25,28 +25,37 @@ interface ServedPod {
 	namespace: string;
 	pod: string;
 	containers: Record<string, number>;
+	/** A container restarted moments ago: its dead instance's series lingers with these bytes. */
+	lingering?: Record<string, number>;
 }
 
-/** cAdvisor-style lines: the pod-level (container="") and pause ("POD") series must not be counted. */
+/**
+ * cAdvisor over containerd: one series per container with its image and id; the pod-level cgroup
+ * (container="", no image) and the pause sandbox (container="", image pause), which must not be counted;
+ * the dead instance of a restarted container beside the new one, which must not be counted twice.
+ */
 function cadvisor(pods: ServedPod[]): string {
 	return exposition(
 		pods.flatMap(entry => {
 			const total = Object.values(entry.containers).reduce((sum, bytes) => sum + bytes, 0);
+			const cgroup = `/kubepods/burstable/pod-${entry.pod}`;
+			const series = (labels: Record<string, string>, value: number) => ({
+				name: 'container_memory_working_set_bytes',
+				labels: {namespace: entry.namespace, pod: entry.pod, ...labels},
+				value,
+			});
 			return [
-				...Object.entries(entry.containers).map(([container, value]) => ({
-					name: 'container_memory_working_set_bytes',
-					labels: {namespace: entry.namespace, pod: entry.pod, container},
-					value,
-				})),
-				{name: 'container_memory_working_set_bytes', labels: {namespace: entry.namespace, pod: entry.pod, container: ''}, value: total + 10 * MiB},
-				{name: 'container_memory_working_set_bytes', labels: {namespace: entry.namespace, pod: entry.pod, container: 'POD'}, value: MiB},
+				...Object.entries(entry.containers).map(([container, value]) => series({container, image: `docker.io/library/${container}:1`, id: `${cgroup}/${container}-2`}, value)),
+				...Object.entries(entry.lingering ?? {}).map(([container, value]) => series({container, image: `docker.io/library/${container}:1`, id: `${cgroup}/${container}-1`}, value)),
+				series({container: '', id: cgroup}, total + 10 * MiB),
+				series({container: '', image: 'registry.k8s.io/pause:3.10', id: `${cgroup}/sandbox`}, MiB),
 			];
 		}),
 	);
 }
 
 const m1Pods: ServedPod[] = [
-	{namespace: 'data', pod: 'postgresql-0', containers: {postgres: 900 * MiB, exporter: 50 * MiB}},
+	{namespace: 'data', pod: 'postgresql-0', containers: {postgres: 900 * MiB, exporter: 50 * MiB}, lingering: {postgres: 880 * MiB}},
 	{namespace: 'data', pod: 'redis-0', containers: {redis: 200 * MiB}},
 	{namespace: 'kube-system', pod: 'etcd-m1-control-plane', containers: {etcd: 150 * MiB}},
 	{namespace: 'default', pod: 'mystery-0', containers: {main: 30 * MiB}},
@@ -147,6 +156,8 @@ test('real prometheus: Linux and macOS names, over-commit, a host without export
 		{job: 'kubelet-m1', port: kubeletM1.port},
 		{job: 'kubelet-m2', port: kubeletM2.port},
 		{job: 'kubelet-c3', port: kubeletC3.port},
+		// c3's pods scraped twice (a second job on the same cAdvisor): still counted once.
+		{job: 'cadvisor-c3', port: kubeletC3.port},
 		{job: 'node-real', port: nodeExporter.port, labels: {instance: 'real-node'}},
 	]);
 	t.after(() => prometheus.stop());
@@ -158,7 +169,7 @@ test('real prometheus: Linux and macOS names, over-commit, a host without export
 	const ready = await pollUntil(
 		source,
 		update =>
-			update.prometheus.targets.length === 6 &&
+			update.prometheus.targets.length === 7 &&
 			update.prometheus.targets.every(target => target.up) &&
 			host(update, 'm1').actualSource === 'node-exporter-darwin' &&
 			host(update, 'm2').actualSource === 'node-exporter-linux' &&

@@ -55,7 +55,7 @@ test('exposition: host memory with Linux names, cAdvisor working sets that add u
 	assert.equal(samples.filter(sample => sample.labels.pod === 'pending-1' || sample.labels.pod === 'filler-1').length, 0);
 	const text = simMetricsText(model);
 	assert.match(text, /^# TYPE container_memory_working_set_bytes gauge$/m);
-	assert.match(text, /^container_memory_working_set_bytes\{namespace="apps",pod="backend-1",node="m2-worker",cluster="m2",container="api"\} \d+$/m);
+	assert.match(text, /^container_memory_working_set_bytes\{namespace="apps",pod="backend-1",node="m2-worker",cluster="m2",container="api",image="docker\.io\/library\/api:latest",id="\/kubepods\/burstable\/podbackend-1\/[0-9a-f]{64}",name="[0-9a-f]{64}"\} \d+$/m);
 	assert.equal(text.match(/^# TYPE node_memory_MemTotal_bytes gauge$/gm)?.length, 1);
 });
 
@@ -71,10 +71,13 @@ const samples: SimSeries[] = [
 	series('node_memory_purgeable_bytes', {instance: 'mac', job: 'node'}, 50),
 	series('node_memory_wired_bytes', {instance: 'mac', job: 'node'}, 200),
 	series('node_memory_compressed_bytes', {instance: 'mac', job: 'node'}, 100),
-	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: 'a', job: 'm1'}, 10),
-	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: 'b', job: 'm1'}, 5),
-	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: '', job: 'm1'}, 16),
-	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: 'POD', job: 'm1'}, 1),
+	// cAdvisor over containerd: two containers, the dead instance of `a` lingering after a restart, the
+	// pod-level cgroup (container="", no image) and the pause sandbox (container="", image pause).
+	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: 'a', image: 'a:1', id: '/p/a2', job: 'm1'}, 10),
+	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: 'a', image: 'a:1', id: '/p/a1', job: 'm1'}, 9),
+	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: 'b', image: 'b:1', id: '/p/b1', job: 'm1'}, 5),
+	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: '', id: '/p', job: 'm1'}, 25),
+	series('container_memory_working_set_bytes', {namespace: 'n', pod: 'p', container: '', image: 'pause:3.10', id: '/p/s', job: 'm1'}, 1),
 	series('up', {instance: 'a', job: 'node'}, 1),
 	series('up', {instance: 'b', job: 'm2'}, 0),
 ];
@@ -99,7 +102,7 @@ test('the catalogue queries evaluate as Prometheus would', () => {
 test('operators, aggregations and filters of the subset', () => {
 	assert.deepEqual(run('up == 0'), {kind: 'vector', series: [samples.at(-1)]});
 	assert.deepEqual(run('sum(up) by (job)'), {kind: 'vector', series: [{labels: {job: 'node'}, value: 1}, {labels: {job: 'm2'}, value: 0}]});
-	assert.deepEqual(run('count without (container) (container_memory_working_set_bytes)'), {kind: 'vector', series: [{labels: {namespace: 'n', pod: 'p', job: 'm1'}, value: 4}]});
+	assert.deepEqual(run('count without (container, image, id) (container_memory_working_set_bytes)'), {kind: 'vector', series: [{labels: {namespace: 'n', pod: 'p', job: 'm1'}, value: 5}]});
 	assert.deepEqual(run('node_memory_MemTotal_bytes / 2'), {kind: 'vector', series: [{labels: {instance: 'a', job: 'node'}, value: 50}]});
 	assert.deepEqual(run('1 + 2 * 3'), {kind: 'scalar', value: 7});
 	assert.deepEqual(run(`up{job=~"n.*"} unless up{instance='a'}`), {kind: 'vector', series: []});

@@ -1,6 +1,8 @@
-// The one place views touch the store: a FramePacer decides when a new snapshot reaches React.
-import {useEffect, useState, type RefObject} from 'react';
+// The one place views touch the store: a FramePacer decides when a new snapshot reaches React, and every
+// string a view draws leaves here stripped of what a server could use to drive the terminal.
+import {useEffect, useMemo, useState, type RefObject} from 'react';
 import type {LabSnapshot} from '../../source/store/types.js';
+import {terminalSafeDeep} from '../../source/text/terminal-safe.js';
 import {FramePacer, type RefreshOptions, type SameScreen, type SnapshotSource} from './frame-pacer.js';
 
 export type {RefreshOptions, SameScreen, SnapshotSource};
@@ -23,5 +25,6 @@ export function useSnapshot(source: SnapshotSource, options: RefreshOptions = {}
 		pacer.start();
 		return () => pacer.stop();
 	}, [source, minIntervalMs, gatherMs, tickMs, podTickMs, slowTickMs, ambientMs, sameScreen]);
-	return snapshot;
+	// Every string a view draws comes from here: none may carry an escape sequence from a server.
+	return useMemo(() => terminalSafeDeep(snapshot), [snapshot]);
 }
