@@ -27,6 +27,7 @@ const help = `
     --yes             partition: do not ask
     --force           init: overwrite; partition: cut even if it severs labwatch's own path
     sim: --bind ADDR --port N --only m1|m2 --pods N --churn R --no-life --peer URL --kubeconfig FILE --config-out FILE
+         --host-os m2=linux   a host's node_exporter dialect (default darwin: the Macs)
 
   Exit codes (check): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. A bad config or flag exits 2 with one line.
 `;
@@ -54,6 +55,7 @@ const cli = meow(help, {
 		kubeconfig: {type: 'string'},
 		configOut: {type: 'string'},
 		life: {type: 'boolean', default: true},
+		hostOs: {type: 'string'},
 	},
 });
 
@@ -113,6 +115,7 @@ async function main(): Promise<number> {
 				kubeconfig: flags.kubeconfig,
 				configOut: flags.configOut,
 				life: flags.life,
+				hostOs: flags.hostOs,
 			});
 			return 0;
 		}

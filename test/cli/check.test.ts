@@ -53,7 +53,7 @@ test('healthy: OK, exit 0, one line per cluster, gateway and host', async () => 
 	assert.match(result.stdout, /^m1 OK live, nodes 3\/3 Ready, pods \d+ running 0 pending 0 failed of \d+$/m);
 	assert.match(result.stdout, /^m2 OK live, nodes 2\/2 Ready/m);
 	assert.match(result.stdout, /^gateway m1 OK →m2 connected/m);
-	assert.match(result.stdout, /^host m1 OK .* used of 62 GiB usable \(node-exporter-linux\)$/m);
+	assert.match(result.stdout, /^host m1 OK .* used of 62 GiB usable \(node-exporter-darwin\)$/m);
 	assert.equal(result.stderr, '');
 });
 
