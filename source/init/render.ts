@@ -1,11 +1,13 @@
 // The proposal as the commented YAML file `labwatch init` writes: every value found says where it was
 // found, every guess says so and from what, so a person knows which lines to check.
-import {stringify} from 'yaml';
+import {parse} from 'yaml';
 import {sizeText, type Note, type Proposal} from './propose.js';
 
 /** A YAML scalar, quoted when it needs to be (names and contexts come from a kubeconfig). */
 function scalar(value: string): string {
-	return stringify(value, {lineWidth: 0}).trimEnd();
+	const plain = /^[A-Za-z0-9][\w.@/:+-]*$/.test(value) && parse(value) === value;
+	// JSON's double-quoted string is YAML too, and keeps a newline or quote inside the value.
+	return plain ? value : JSON.stringify(value);
 }
 
 /** Server text goes into comments: one line, no control characters. */
