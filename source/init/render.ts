@@ -5,7 +5,7 @@ import {sizeText, type Note, type Proposal} from './propose.js';
 
 /** A YAML scalar, quoted when it needs to be (names and contexts come from a kubeconfig). */
 function scalar(value: string): string {
-	const plain = /^[A-Za-z0-9][\w.@/:+-]*$/.test(value) && parse(value) === value;
+	const plain = /^[A-Za-z0-9/][\w.@/:+-]*$/.test(value) && parse(value) === value;
 	// JSON's double-quoted string is YAML too, and keeps a newline or quote inside the value.
 	return plain ? value : JSON.stringify(value);
 }

@@ -124,7 +124,7 @@ export async function runInit(options: InitOptions): Promise<number> {
 	}
 	if (interactive) {
 		stdout.write(text);
-		const question = createInterface({input: stdin, output: stdout});
+		const question = createInterface({input: stdin, output: stdout, terminal: false});
 		const answer = await question.question(`\n${summary}. Write this to ${path}? [y/N] `);
 		question.close();
 		if (!/^y(es)?$/i.test(answer.trim())) {

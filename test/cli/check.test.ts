@@ -152,10 +152,12 @@ test('the TUI without a terminal says so and points to check', () => {
 
 test('init writes a config that check can read, and will not overwrite it', async () => {
 	const file = join(directory, 'init', 'config.yaml');
-	let result = await labwatch(['init', '--config', file]);
-	assert.equal(result.code, 0);
-	assert.match(result.stdout, /^wrote /);
-	result = await labwatch(['init', '--config', file]);
+	// No kubeconfig to look at (an empty home): init --yes writes the homelab's defaults.
+	const home = {HOME: join(directory, 'init-home'), KUBECONFIG: ''};
+	let result = await labwatch(['init', '--yes', '--config', file], home);
+	assert.equal(result.code, 0, result.stderr);
+	assert.match(result.stdout, /^no kubeconfig at .*: wrote the homelab's defaults to /);
+	result = await labwatch(['init', '--yes', '--config', file], home);
 	assert.equal(result.code, 2);
 	assert.match(result.stderr, /already exists \(pass --force/);
 });
