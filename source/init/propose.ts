@@ -145,10 +145,16 @@ function jobFor(cluster: ContextFact, jobs: string[]): {job: string; note: Note}
 	return undefined;
 }
 
+/** The contexts a homelab proposal is made of: kind, minikube, kubeadm, the simulator; every one if none is. */
+export function chosenContexts(contexts: ContextFact[]): ContextFact[] {
+	const known = contexts.filter(context => context.flavour !== 'other');
+	return known.length > 0 ? known : contexts;
+}
+
 export function propose(facts: DiscoveryFacts): Proposal {
 	const notes: Note[] = [];
 	const known = facts.contexts.filter(context => context.flavour !== 'other');
-	const chosen = known.length > 0 ? known : facts.contexts;
+	const chosen = chosenContexts(facts.contexts);
 	if (known.length > 0) {
 		for (const context of facts.contexts.filter(item => item.flavour === 'other')) {
 			notes.push(found(`context ${context.context} not proposed: not a kind, minikube or kubeadm context`));

@@ -13,7 +13,7 @@ import {kubeconfigFiles, readKubeconfigs, type ContextFact} from './contexts.js'
 import {findKindContainers} from './kind-containers.js';
 import {localAddresses, onPath} from './machine.js';
 import {findPrometheus} from './prometheus-facts.js';
-import {propose, type Proposal} from './propose.js';
+import {chosenContexts, propose, type Proposal} from './propose.js';
 import {renderProposal} from './render.js';
 
 export interface InitOptions {
@@ -66,11 +66,13 @@ export async function discover(options: InitOptions, configPath: string): Promis
 	const kube = readKubeconfigs(options.kubeconfigFlag, env);
 	if (kube.contexts.length === 0) throw new ConfigError(`kubeconfig ${kube.files.join(', ')}: no contexts with a cluster: nothing to propose`);
 	const addresses = localAddresses();
+	// Only the homelab's contexts are asked: a cloud context may run an auth plugin or reach far away.
+	const chosen = chosenContexts(kube.contexts);
 	const [clusters, kind, prometheus] = await Promise.all([
-		askClusters(kube.kubeConfigs, kube.contexts.map(context => context.context), timeoutMs),
+		askClusters(kube.kubeConfigs, chosen.map(context => context.context), timeoutMs),
 		findKindContainers(5000, env),
 		findPrometheus(
-			prometheusCandidates({flag: options.prometheusFlag, configured: configuredPrometheus(configPath), contexts: kube.contexts, local: new Set(addresses.map(item => item.address))}),
+			prometheusCandidates({flag: options.prometheusFlag, configured: configuredPrometheus(configPath), contexts: chosen, local: new Set(addresses.map(item => item.address))}),
 			timeoutMs,
 		),
 	]);

@@ -8,6 +8,8 @@ import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {parse, stringify} from 'yaml';
 import {parseConfigText} from '../../source/config/load.js';
 import {runInit} from '../../source/init/run-init.js';
@@ -208,4 +210,29 @@ test('no kubeconfig anywhere: --yes writes the homelab defaults; without it, one
 	const written = await labwatch(['init', '--yes', '--config', file], home);
 	assert.equal(written.code, 0, written.stderr);
 	assert.deepEqual(Object.keys(parseConfigText(readFileSync(file, 'utf8'), file).clusters), ['m1', 'm2']);
+});
+
+test('contexts that are not the homelab\'s (a cloud cluster) are listed, never asked', async t => {
+	let asked = 0;
+	const cloud = createServer((_req, res) => {
+		asked++;
+		res.writeHead(500).end();
+	});
+	await new Promise<void>(resolve => cloud.listen(0, '127.0.0.1', resolve));
+	t.after(() => cloud.close());
+	const kube = parse(asKind(sim.kubeconfigYaml(), 'm1'));
+	kube.clusters.push({name: 'cloud', cluster: {server: `http://127.0.0.1:${(cloud.address() as AddressInfo).port}`, 'insecure-skip-tls-verify': true}});
+	kube.contexts.push({name: 'prod-cloud', context: {cluster: 'cloud', user: 'sim-user'}});
+	const file = join(directory, 'with-cloud.yaml');
+	writeFileSync(file, stringify(kube));
+	const stdout = Object.assign(new PassThrough(), {isTTY: false}) as unknown as NodeJS.WriteStream & PassThrough;
+	const stderr = new PassThrough() as unknown as NodeJS.WriteStream;
+	let text = '';
+	stdout.on('data', chunk => (text += chunk));
+	const stdin = Object.assign(new PassThrough(), {isTTY: false}) as unknown as NodeJS.ReadStream;
+	const code = await runInit({configFlag: join(directory, 'unused.yaml'), kubeconfigFlag: file, prometheusFlag: prometheusUrl, yes: false, force: false, env: {...process.env, PATH: emptyBin, KUBECONFIG: ''}, stdin, stdout, stderr});
+	assert.equal(code, 0);
+	assert.match(text, /^# found: context prod-cloud not proposed: not a kind, minikube or kubeadm context$/m);
+	assert.deepEqual(Object.keys(parseConfigText(text, 'stdout').clusters), ['m1']);
+	assert.equal(asked, 0, 'the cloud API was never contacted');
 });
