@@ -134,6 +134,15 @@ test('the query API answers bad and unsupported queries like Prometheus (400 bad
 	const body = (await post.json()) as {data: {resultType: string; result: unknown[]}};
 	assert.deepEqual([body.data.resultType, body.data.result.length], ['vector', 2]);
 	assert.equal((await fetch(`${sim.clusters[0]!.url}/prometheus/nothing`)).status, 404);
+	// /api/v1/targets as Prometheus answers it (labwatch init reads the jobs); a cut-off target is down.
+	const targets = async () =>
+		((await (await fetch(`${base}/targets`)).json()) as {data: {activeTargets: Array<{labels: {job: string}; scrapePool: string; health: string}>}}).data.activeTargets.map(
+			target => [target.labels.job, target.scrapePool, target.health],
+		);
+	assert.deepEqual(await targets(), [['m1', 'm1', 'up'], ['m2', 'm2', 'up']]);
+	sim.partition();
+	assert.deepEqual(await targets(), [['m1', 'm1', 'up'], ['m2', 'm2', 'down']]);
+	sim.heal();
 	// The kube API on the same server is untouched.
 	assert.equal((await fetch(`${sim.clusters[0]!.url}/api/v1/namespaces`)).status, 200);
 });
