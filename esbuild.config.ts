@@ -13,6 +13,10 @@ const unusedClientNode = fileURLToPath(new URL('./source/kube/client-node-unused
 const clientNodeConfigOnly: Plugin = {
 	name: 'client-node-config-only',
 	setup(plugin) {
+		// The package's index imports every API client: labwatch's own code takes KubeConfig from config.js.
+		plugin.onResolve({filter: /^@kubernetes\/client-node$/}, args => ({
+			errors: [{text: `${args.importer}: import KubeConfig from '@kubernetes/client-node/dist/config.js', not the package index`}],
+		}));
 		plugin.onResolve({filter: /^(undici|\.\/gen\/index\.js|\.\/middleware\.js)$/}, args =>
 			args.importer.includes('@kubernetes/client-node/dist/') ? {path: unusedClientNode} : undefined,
 		);

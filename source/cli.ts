@@ -9,7 +9,8 @@ const help = `
     $ labwatch [--config FILE]          the live TUI (needs a terminal)
     $ labwatch --demo                   the TUI on a simulated homelab (no cluster needed)
     $ labwatch check [--json] [--timeout 5s]
-    $ labwatch init [--force]           write a commented config file
+    $ labwatch init [--yes] [--kubeconfig FILE] [--prometheus URL] [--force]
+                                        find the homelab, propose a commented config
     $ labwatch sim [--kubeconfig FILE] [--config-out FILE]
     $ labwatch partition [--ttl 60s] [--dry-run] [--yes] [--force]
     $ labwatch heal                     remove every labwatch partition rule found
@@ -24,9 +25,11 @@ const help = `
     --ascii           TUI: plain ASCII borders
     --ttl D           partition: heal by itself after D (default drill.ttl, 60s)
     --dry-run         partition: print the commands, change nothing
-    --yes             partition: do not ask
+    --yes             init, partition: do not ask
+    --prometheus URL  init: look for Prometheus only here
     --force           init: overwrite; partition: cut even if it severs labwatch's own path
     sim: --bind ADDR --port N --only m1|m2 --pods N --churn R --no-life --peer URL --kubeconfig FILE --config-out FILE
+         --host-os m2=linux   a host's node_exporter dialect (default darwin: the Macs)
 
   Exit codes (check): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. A bad config or flag exits 2 with one line.
 `;
@@ -53,7 +56,9 @@ const cli = meow(help, {
 		peer: {type: 'string'},
 		kubeconfig: {type: 'string'},
 		configOut: {type: 'string'},
+		prometheus: {type: 'string'},
 		life: {type: 'boolean', default: true},
+		hostOs: {type: 'string'},
 	},
 });
 
@@ -95,12 +100,8 @@ async function main(): Promise<number> {
 			process.exit(code);
 		}
 		case 'init': {
-			const {resolveConfigPath} = await import('./config/load.js');
-			const {writeConfigTemplate} = await import('./config/init.js');
-			const {path} = resolveConfigPath(flags.config);
-			writeConfigTemplate(path, flags.force);
-			process.stdout.write(`wrote ${path}\nedit the contexts and addresses, then run: labwatch check --config ${path}\n`);
-			return 0;
+			const {runInit} = await import('./init/run-init.js');
+			return runInit({configFlag: flags.config, kubeconfigFlag: flags.kubeconfig, prometheusFlag: flags.prometheus, yes: flags.yes, force: flags.force});
 		}
 		case 'sim': {
 			const {runSimCommand} = await import('./sim/command.js');
@@ -114,6 +115,7 @@ async function main(): Promise<number> {
 				kubeconfig: flags.kubeconfig,
 				configOut: flags.configOut,
 				life: flags.life,
+				hostOs: flags.hostOs,
 			});
 			return 0;
 		}

@@ -6,13 +6,14 @@
 //   model.name, model.host                 the cluster and the host it runs on
 //   model.nodes(): SimNodeView[]            nodes with memory capacity/allocatable in bytes and readiness
 //   model.pods(): SimPodView[]              pods with node, phase, requests/limits and working set in bytes
-//   model.hostMemory(): SimHostMemory       the host's simulated physical memory (total, used, reserved)
+//   model.hostMemory(): SimHostMemory       the host's simulated physical memory (total, used, reserved, os)
 //   model.resourceVersion(): string         the cluster's current revision
 //   model.get(plural, namespace, name)      one stored object (read-only: never mutate it)
 //   model.onChange(listener) -> unsubscribe every ADDED/MODIFIED/DELETED, after it is stored
 //   model.failNext(pattern, code, times)    the next matching HTTP request(s) answer a Status error
 // Writers (seed, life, churn, gateway agent) use create/update/remove; every write is one event.
 import {parseQuantity} from '../config/size.js';
+import type {SimHostOs} from './host-memory-series.js';
 import {kubeTime} from './random.js';
 import {resourceDefs, type KubeObject, type ResourceDef} from './resources.js';
 
@@ -90,6 +91,8 @@ export interface SimHostMemory {
 	/** macOS + VM overhead + the working set of every non-filler pod. */
 	usedBytes: number;
 	reservedBytes: number;
+	/** Which node_exporter dialect the host speaks: the Macs speak darwin. */
+	os: SimHostOs;
 }
 
 export interface ClusterModelOptions {
@@ -103,6 +106,8 @@ export interface ClusterModelOptions {
 	/** Per node VM overhead on the host. */
 	nodeOverheadBytes?: number;
 	reservedBytes?: number;
+	/** The host's OS, for its node_exporter series (default darwin: the homelab's hosts are Macs). */
+	hostOs?: SimHostOs;
 }
 
 interface Fault {
@@ -126,7 +131,7 @@ export class ClusterModel {
 	private readonly listeners = new Set<(event: SimEvent) => void>();
 	private readonly workingSet = new Map<string, number>();
 	private faults: Fault[] = [];
-	private readonly memory: {totalBytes: number; baseBytes: number; nodeOverheadBytes: number; reservedBytes: number};
+	private readonly memory: {totalBytes: number; baseBytes: number; nodeOverheadBytes: number; reservedBytes: number; os: SimHostOs};
 
 	constructor(options: ClusterModelOptions) {
 		this.name = options.name;
@@ -137,6 +142,7 @@ export class ClusterModel {
 			baseBytes: options.hostBaseBytes ?? 2 * 2 ** 30,
 			nodeOverheadBytes: options.nodeOverheadBytes ?? 256 * 2 ** 20,
 			reservedBytes: options.reservedBytes ?? 2 * 2 ** 30,
+			os: options.hostOs ?? 'darwin',
 		};
 		for (const plural of Object.keys(resourceDefs)) this.stores.set(plural, new Map());
 	}
@@ -389,6 +395,7 @@ export class ClusterModel {
 			totalBytes: this.memory.totalBytes,
 			usedBytes: Math.min(usedBytes, this.memory.totalBytes),
 			reservedBytes: this.memory.reservedBytes,
+			os: this.memory.os,
 		};
 	}
 }

@@ -5,6 +5,8 @@ import {dirname, basename, join, resolve} from 'node:path';
 import {stringify} from 'yaml';
 import {contextName, startHomelab, type SimOptions} from './homelab.js';
 import {homelabSpecs} from './homelab-seed.js';
+import type {SimHostOs} from './host-memory-series.js';
+import {ConfigError} from '../config/errors.js';
 
 export interface SimCommandFlags {
 	bind?: string;
@@ -19,6 +21,20 @@ export interface SimCommandFlags {
 	port?: number;
 	/** Restarts, CI jobs and memory drift (default on); off for a quiet homelab (`--no-life`). */
 	life?: boolean;
+	/** Node_exporter dialect per host, "m2=linux" or "m1=darwin,m2=linux" (default: darwin, the Macs). */
+	hostOs?: string;
+}
+
+/** "m2=linux,m1=darwin" -> {m2: 'linux', m1: 'darwin'}; anything else is a one-line flag error. */
+export function parseHostOsFlag(text: string | undefined): Record<string, SimHostOs> | undefined {
+	if (text === undefined) return undefined;
+	const result: Record<string, SimHostOs> = {};
+	for (const item of text.split(',').map(part => part.trim()).filter(Boolean)) {
+		const match = /^([a-z0-9-]+)=(linux|darwin)$/.exec(item);
+		if (!match) throw new ConfigError(`--host-os: expected HOST=linux or HOST=darwin (comma-separated), got "${item}"`);
+		result[match[1]!] = match[2] as SimHostOs;
+	}
+	return result;
 }
 
 /** Writes via a temp file in the same directory and a rename, so readers never see half a file. */
@@ -32,7 +48,11 @@ export async function runSimCommand(flags: SimCommandFlags): Promise<void> {
 	const only = flags.only?.split(',').map(name => name.trim()).filter(name => name.length > 0);
 	const names = only ?? homelabSpecs.map(spec => spec.name);
 	const ports = flags.port === undefined ? undefined : Object.fromEntries(names.map((name, index) => [name, flags.port! + index]));
-	const options: SimOptions = {bind: flags.bind, only, podsPerCluster: flags.pods, churnPerSecond: flags.churn, peer: flags.peer, ports, life: flags.life};
+	const hostOs = parseHostOsFlag(flags.hostOs);
+	for (const host of Object.keys(hostOs ?? {})) {
+		if (!homelabSpecs.some(spec => spec.host === host)) throw new ConfigError(`--host-os: no simulated host "${host}" (known: ${homelabSpecs.map(spec => spec.host).join(', ')})`);
+	}
+	const options: SimOptions = {bind: flags.bind, only, podsPerCluster: flags.pods, churnPerSecond: flags.churn, peer: flags.peer, ports, life: flags.life, hostOs};
 	const sim = await startHomelab(options);
 
 	// A config needs a kubeconfig with the sim contexts: write one next to it when none was named.
@@ -50,7 +70,7 @@ export async function runSimCommand(flags: SimCommandFlags): Promise<void> {
 	const out = process.stdout;
 	out.write('labwatch sim: simulated homelab running\n');
 	for (const cluster of sim.clusters) {
-		out.write(`  ${cluster.name}  ${cluster.url}  (host ${cluster.host}, context ${contextName(cluster.name)}, ${cluster.model.count('pods')} pods)\n`);
+		out.write(`  ${cluster.name}  ${cluster.url}  (host ${cluster.host} ${cluster.model.hostMemory().os}, context ${contextName(cluster.name)}, ${cluster.model.count('pods')} pods)\n`);
 	}
 	out.write(`  control  ${sim.controlUrl}  (POST /_sim/partition, POST /_sim/heal, GET /_sim/state)\n`);
 	if (flags.peer) out.write(`  peer     ${flags.peer}\n`);

@@ -2,6 +2,7 @@
 // edge and bursty compute), with the workloads and memory plan of that page. Addresses are data only.
 import {ClusterModel, fillerLabel} from './cluster-model.js';
 import {endpointSpec, makeGateway, type EndpointSpec, type GatewayConnection} from './gateway-object.js';
+import type {SimHostOs} from './host-memory-series.js';
 import {makePod} from './pod-factory.js';
 import {SimRandom, kubeTime} from './random.js';
 import type {KubeObject} from './resources.js';
@@ -32,6 +33,8 @@ export interface ClusterSpec {
 	address: string;
 	hostMemoryBytes: number;
 	hostBaseBytes: number;
+	/** The host's OS: which node_exporter dialect its memory series speak (the Macs: darwin). */
+	os: SimHostOs;
 	podCidr: string;
 	serviceCidr: string;
 	/** First three octets of the pod network; node i gets <prefix>.<i>.0/24. */
@@ -73,6 +76,7 @@ export const homelabSpecs: ClusterSpec[] = [
 		host: 'm1',
 		address: '192.168.1.10',
 		hostMemoryBytes: 16 * gib,
+		os: 'darwin',
 		hostBaseBytes: 0.75 * gib,
 		podCidr: '10.244.0.0/16',
 		serviceCidr: '10.96.0.0/16',
@@ -99,6 +103,7 @@ export const homelabSpecs: ClusterSpec[] = [
 		host: 'm2',
 		address: '192.168.1.20',
 		hostMemoryBytes: 8 * gib,
+		os: 'darwin',
 		hostBaseBytes: 0.5 * gib,
 		// Submariner without Globalnet needs networks that do not overlap m1's.
 		podCidr: '10.245.0.0/16',

@@ -26,6 +26,7 @@ import {GatewayAgent, type HealthCheckOptions, type RemoteGateway} from './gatew
 import {gatewayEndpointFor, homelabSpecs, seedCluster, type ClusterSpec, type SeedResult} from './homelab-seed.js';
 import {SimLife, type LifeOptions} from './life.js';
 import {SimNetwork} from './network.js';
+import type {SimHostOs} from './host-memory-series.js';
 
 export interface SimOptions {
 	/** Address to listen on (default 127.0.0.1). */
@@ -48,6 +49,8 @@ export interface SimOptions {
 	/** Events kept per cluster for watches from an old resourceVersion (default 5000). */
 	historyLimit?: number;
 	lifeOptions?: LifeOptions;
+	/** The OS per host, for its node_exporter dialect (default: each host's spec, darwin for m1 and m2). */
+	hostOs?: Record<string, SimHostOs>;
 }
 
 export interface SimClusterHandle {
@@ -91,6 +94,9 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 		return spec;
 	}) : homelabSpecs;
 	if (specs.length === 0) throw new Error('no clusters to simulate');
+	for (const host of Object.keys(options.hostOs ?? {})) {
+		if (!homelabSpecs.some(spec => spec.host === host)) throw new Error(`hostOs: no simulated host "${host}" (known: ${homelabSpecs.map(spec => spec.host).join(', ')})`);
+	}
 	// labwatch runs on the first host of the homelab (m1), whichever clusters this process runs.
 	const network = new SimNetwork(homelabSpecs[0]!.host);
 	const localNames = new Set(specs.map(spec => spec.name));
@@ -137,6 +143,7 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 				historyLimit: options.historyLimit,
 				hostMemoryBytes: spec.hostMemoryBytes,
 				hostBaseBytes: spec.hostBaseBytes,
+				hostOs: options.hostOs?.[spec.host] ?? spec.os,
 			});
 			const seed = seedCluster(model, spec, {
 				podsPerCluster: options.podsPerCluster,

@@ -1,8 +1,9 @@
 // Prometheus text exposition for one simulated cluster, so a real Prometheus can scrape the simulator
 // (and the simulator's own query API can answer from the same numbers):
-//   node_memory_MemTotal_bytes / MemAvailable_bytes / MemFree_bytes{host="<host>"}: the cluster's host, Linux
-//     node_exporter names, from model.hostMemory(). The `host` label lets a config pick it out with
-//     `hosts.<h>.nodeExporter: {label: host, value: <h>}` whatever instance the scrape gives it.
+//   node_memory_*{host="<host>"}: the cluster's host as node_exporter reports it, in the host's dialect
+//     (model.hostMemory().os: darwin, the Macs' default, or linux; see host-memory-series.ts). The `host`
+//     label lets a config pick it out with `hosts.<h>.nodeExporter: {label: host, value: <h>}` whatever
+//     instance the scrape gives it.
 //   container_memory_working_set_bytes{namespace, pod, container, image, id, name, node, cluster}: cAdvisor as
 //     the kubelet reports it over containerd: one series per container of every Running pod (the pod's working
 //     set split by memory request); the pod-level cgroup (container="", no image) and the pause sandbox
@@ -11,6 +12,7 @@
 // Filler pods (load-test ballast) have no working set and no series, as they do not count in host memory.
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {SimHostMemory, SimPodView} from './cluster-model.js';
+import {hostMemorySamples} from './host-memory-series.js';
 
 /** What the metrics need of a ClusterModel. */
 export interface SimMetricsModel {
@@ -55,13 +57,7 @@ function containerShares(pod: SimPodView): Array<{container: SimPodView['contain
 
 export function simMetricSamples(model: SimMetricsModel, nowMs = Date.now()): MetricSample[] {
 	const memory = model.hostMemory();
-	const availableBytes = Math.max(0, memory.totalBytes - memory.usedBytes);
-	const host = {host: model.host};
-	const samples: MetricSample[] = [
-		{name: 'node_memory_MemTotal_bytes', labels: host, value: memory.totalBytes, help: 'Memory information field MemTotal_bytes.'},
-		{name: 'node_memory_MemAvailable_bytes', labels: host, value: availableBytes, help: 'Memory information field MemAvailable_bytes.'},
-		{name: 'node_memory_MemFree_bytes', labels: host, value: availableBytes, help: 'Memory information field MemFree_bytes.'},
-	];
+	const samples: MetricSample[] = hostMemorySamples(memory.os, memory.totalBytes, memory.usedBytes).map(sample => ({...sample, labels: {host: model.host}}));
 	const help = 'Current working set of the container in bytes';
 	for (const pod of model.pods()) {
 		if (pod.filler || pod.phase !== 'Running' || !pod.node) continue;

@@ -1,5 +1,5 @@
 // A minimal Prometheus HTTP query API over the simulator, so the demo shows budgets without a real
-// Prometheus: GET/POST /api/v1/query and /api/v1/query_range (and /-/ready), answering the PromQL subset of
+// Prometheus: GET/POST /api/v1/query and /api/v1/query_range, GET /api/v1/targets (and /-/ready), answering the PromQL subset of
 // prometheus-api-eval.ts over the scrape targets' current samples.
 //
 // Each target is what a real Prometheus would scrape: samples get `job` and `instance` labels, `up` is 1
@@ -112,6 +112,26 @@ function send(res: ServerResponse, status: number, body: object): void {
 
 function badData(res: ServerResponse, error: string): void {
 	send(res, 400, {status: 'error', errorType: 'bad_data', error});
+}
+
+/** GET /api/v1/targets as Prometheus answers it (the fields labwatch init reads, and a few more). */
+function activeTargets(source: PrometheusApiSource): object[] {
+	return source.targets().map(target => {
+		const up = target.up();
+		return {
+			discoveredLabels: {__address__: target.instance, __metrics_path__: '/metrics', __scheme__: 'http', job: target.job},
+			labels: {instance: target.instance, job: target.job},
+			scrapePool: target.job,
+			scrapeUrl: `http://${target.instance}/metrics`,
+			globalUrl: `http://${target.instance}/metrics`,
+			lastError: up ? '' : `Get "http://${target.instance}/metrics": context deadline exceeded`,
+			lastScrape: new Date().toISOString(),
+			lastScrapeDuration: 0.002,
+			health: up ? 'up' : 'down',
+			scrapeInterval: '5s',
+			scrapeTimeout: '3s',
+		};
+	});
 }
 
 /** Answers the query API; returns false for paths it does not serve (the caller 404s them). */
@@ -229,6 +249,14 @@ export function createPrometheusApiHandler(source: PrometheusApiSource, options:
 		const pathname = url.pathname.replace(/\/+$/, '');
 		if (pathname.endsWith('/-/ready') || pathname.endsWith('/-/healthy')) {
 			res.writeHead(200, {'content-type': 'text/plain'}).end('Prometheus Server is Ready.\n');
+			return true;
+		}
+		if (pathname.endsWith('/api/v1/targets')) {
+			if (req.method !== 'GET') {
+				res.writeHead(405, {allow: 'GET'}).end();
+				return true;
+			}
+			send(res, 200, {status: 'success', data: {activeTargets: activeTargets(source), droppedTargets: []}});
 			return true;
 		}
 		const path = pathname.endsWith('/api/v1/query') ? '/api/v1/query' : pathname.endsWith('/api/v1/query_range') ? '/api/v1/query_range' : undefined;

@@ -53,7 +53,7 @@ test('healthy: OK, exit 0, one line per cluster, gateway and host', async () => 
 	assert.match(result.stdout, /^m1 OK live, nodes 3\/3 Ready, pods \d+ running 0 pending 0 failed of \d+$/m);
 	assert.match(result.stdout, /^m2 OK live, nodes 2\/2 Ready/m);
 	assert.match(result.stdout, /^gateway m1 OK →m2 connected/m);
-	assert.match(result.stdout, /^host m1 OK .* used of 62 GiB usable \(node-exporter-linux\)$/m);
+	assert.match(result.stdout, /^host m1 OK .* used of 62 GiB usable \(node-exporter-darwin\)$/m);
 	assert.equal(result.stderr, '');
 });
 
@@ -152,10 +152,12 @@ test('the TUI without a terminal says so and points to check', () => {
 
 test('init writes a config that check can read, and will not overwrite it', async () => {
 	const file = join(directory, 'init', 'config.yaml');
-	let result = await labwatch(['init', '--config', file]);
-	assert.equal(result.code, 0);
-	assert.match(result.stdout, /^wrote /);
-	result = await labwatch(['init', '--config', file]);
+	// No kubeconfig to look at (an empty home): init --yes writes the homelab's defaults.
+	const home = {HOME: join(directory, 'init-home'), KUBECONFIG: ''};
+	let result = await labwatch(['init', '--yes', '--config', file], home);
+	assert.equal(result.code, 0, result.stderr);
+	assert.match(result.stdout, /^no kubeconfig at .*: wrote the homelab's defaults to /);
+	result = await labwatch(['init', '--yes', '--config', file], home);
 	assert.equal(result.code, 2);
 	assert.match(result.stderr, /already exists \(pass --force/);
 });

@@ -10,6 +10,7 @@ import {fileURLToPath} from 'node:url';
 import {parse} from 'yaml';
 import {configSchema} from '../../source/config/schema.js';
 import {waitFor} from './helpers.js';
+import {parseHostOsFlag, runSimCommand} from '../../source/sim/command.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -46,5 +47,30 @@ describe('labwatch sim command', () => {
 			child.kill('SIGKILL');
 			rmSync(dir, {recursive: true, force: true});
 		}
+	});
+
+	it('--host-os m2=linux: m2 serves the Linux dialect, m1 stays a Mac; a bad value is one line', async () => {
+		const flags = JSON.stringify({hostOs: 'm2=linux', life: false});
+		const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import {runSimCommand} from './source/sim/command.ts'; await runSimCommand(${flags});`], {cwd: root, stdio: ['ignore', 'pipe', 'pipe']});
+		let output = '';
+		child.stdout.on('data', chunk => (output += chunk));
+		child.stderr.on('data', chunk => (output += chunk));
+		const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+		try {
+			await waitFor(() => output.includes('Ctrl-C'), 20_000, 'the sim to print its endpoints');
+			assert.match(output, /^\s+m1\s+\S+\s+\(host m1 darwin,/m);
+			assert.match(output, /^\s+m2\s+\S+\s+\(host m2 linux,/m);
+			const m2 = /^\s+m2\s+(http:\S+)/m.exec(output)![1]!;
+			const m1 = /^\s+m1\s+(http:\S+)/m.exec(output)![1]!;
+			assert.match(await (await fetch(`${m2}/metrics`)).text(), /^node_memory_MemTotal_bytes\{host="m2"\} 8589934592$/m);
+			assert.match(await (await fetch(`${m1}/metrics`)).text(), /^node_memory_total_bytes\{host="m1"\} 17179869184$/m);
+			child.kill('SIGTERM');
+			assert.equal(await exited, 0);
+		} finally {
+			child.kill('SIGKILL');
+		}
+		assert.deepEqual(parseHostOsFlag('m1=darwin, m2=linux'), {m1: 'darwin', m2: 'linux'});
+		assert.throws(() => parseHostOsFlag('m2=windows'), /^ConfigError: --host-os: expected HOST=linux or HOST=darwin \(comma-separated\), got "m2=windows"$/);
+		await assert.rejects(runSimCommand({hostOs: 'm9=linux'}), /--host-os: no simulated host "m9"/);
 	});
 });

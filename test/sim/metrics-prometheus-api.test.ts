@@ -9,6 +9,7 @@ import {configSchema} from '../../source/config/schema.js';
 import {queries} from '../../source/prom/catalogue.js';
 import type {SimClusterHandle} from '../../source/sim/homelab.js';
 import {startHomelab} from '../../source/sim/homelab.js';
+import {darwinPageBytes, type SimHostOs} from '../../source/sim/host-memory-series.js';
 import {createMetricsHandler} from '../../source/sim/metrics.js';
 import {createPrometheusApiHandler, homelabPrometheusSource} from '../../source/sim/prometheus-api.js';
 import type {ClusterSnapshot, PodPhase} from '../../source/store/types.js';
@@ -45,8 +46,8 @@ function snapshotOf(handle: SimClusterHandle): ClusterSnapshot {
 	};
 }
 
-async function startSim(t: import('node:test').TestContext) {
-	const sim = await startHomelab({life: false});
+async function startSim(t: import('node:test').TestContext, hostOs?: Record<string, SimHostOs>) {
+	const sim = await startHomelab({life: false, hostOs});
 	t.after(() => sim.stop());
 	for (const cluster of sim.clusters) cluster.server.route('/metrics', createMetricsHandler(cluster.model));
 	const api = createPrometheusApiHandler(homelabPrometheusSource(sim));
@@ -67,7 +68,10 @@ function simConfig(url: string) {
 	});
 }
 
-test('budgets from the simulator query API equal the model', async t => {
+/** What node_exporter's darwin collector reports as "Memory Used": the model's use in whole 16 KiB pages. */
+const inPages = (bytes: number) => Math.round(bytes / darwinPageBytes) * darwinPageBytes;
+
+test('budgets from the simulator query API equal the model: the Macs through the darwin formula', async t => {
 	const sim = await startSim(t);
 	const config = simConfig(`${sim.clusters[0]!.url}/prometheus`);
 	const source = new BudgetSource({config, clusters: () => sim.clusters.map(snapshotOf), onChange: () => {}, historyPoints: 30});
@@ -76,8 +80,8 @@ test('budgets from the simulator query API equal the model', async t => {
 	assert.equal(update.prometheus.state, 'ok', JSON.stringify(update.prometheus));
 	for (const handle of sim.clusters) {
 		const budget = update.hosts.find(host => host.host === handle.host) as HostBudget;
-		assert.equal(budget.actualSource, 'node-exporter-linux');
-		assert.equal(budget.actualBytes, handle.model.hostMemory().usedBytes);
+		assert.equal(budget.actualSource, 'node-exporter-darwin');
+		assert.equal(budget.actualBytes, inPages(handle.model.hostMemory().usedBytes));
 		const running = handle.model.pods().filter(view => view.phase === 'Running' && view.node && !view.filler);
 		const linesActual = budget.lines.reduce((sum, line) => sum + (line.actualBytes ?? 0), 0);
 		assert.equal(linesActual, running.reduce((sum, view) => sum + view.workingSetBytes, 0));
@@ -97,6 +101,27 @@ test('budgets from the simulator query API equal the model', async t => {
 	sim.heal();
 });
 
+test('a host switched to Linux (hostOs) serves the Linux dialect and its budget reads it', async t => {
+	const sim = await startSim(t, {m2: 'linux'});
+	const base = `${sim.clusters[0]!.url}/prometheus/api/v1/query?query=`;
+	const names = async (query: string) =>
+		((await (await fetch(base + encodeURIComponent(query))).json()) as {data: {result: Array<{metric: Record<string, string>}>}}).data.result
+			.map(item => `${item.metric.host}:${item.metric.__name__}`)
+			.sort();
+	assert.deepEqual(await names('node_memory_MemTotal_bytes'), ['m2:node_memory_MemTotal_bytes']);
+	assert.deepEqual(await names('node_memory_total_bytes'), ['m1:node_memory_total_bytes']);
+	const m2Metrics = await (await fetch(`${sim.clusters[1]!.url}/metrics`)).text();
+	assert.match(m2Metrics, /^node_memory_MemAvailable_bytes\{host="m2"\} \d+$/m);
+	assert.doesNotMatch(m2Metrics, /node_memory_wired_bytes/);
+	const source = new BudgetSource({config: simConfig(`${sim.clusters[0]!.url}/prometheus`), clusters: () => sim.clusters.map(snapshotOf), onChange: () => {}, historyPoints: 30});
+	t.after(() => source.stop());
+	const update = await source.pollNow();
+	const budget = (host: string) => update.hosts.find(item => item.host === host)!;
+	assert.deepEqual([budget('m1').actualSource, budget('m2').actualSource], ['node-exporter-darwin', 'node-exporter-linux']);
+	assert.equal(budget('m2').actualBytes, sim.clusters[1]!.model.hostMemory().usedBytes);
+	await assert.rejects(startHomelab({life: false, hostOs: {m3: 'linux'}}), /hostOs: no simulated host "m3"/);
+});
+
 test('the query API answers bad and unsupported queries like Prometheus (400 bad_data)', async t => {
 	const sim = await startSim(t);
 	const base = `${sim.clusters[0]!.url}/prometheus/api/v1`;
@@ -109,6 +134,15 @@ test('the query API answers bad and unsupported queries like Prometheus (400 bad
 	const body = (await post.json()) as {data: {resultType: string; result: unknown[]}};
 	assert.deepEqual([body.data.resultType, body.data.result.length], ['vector', 2]);
 	assert.equal((await fetch(`${sim.clusters[0]!.url}/prometheus/nothing`)).status, 404);
+	// /api/v1/targets as Prometheus answers it (labwatch init reads the jobs); a cut-off target is down.
+	const targets = async () =>
+		((await (await fetch(`${base}/targets`)).json()) as {data: {activeTargets: Array<{labels: {job: string}; scrapePool: string; health: string}>}}).data.activeTargets.map(
+			target => [target.labels.job, target.scrapePool, target.health],
+		);
+	assert.deepEqual(await targets(), [['m1', 'm1', 'up'], ['m2', 'm2', 'up']]);
+	sim.partition();
+	assert.deepEqual(await targets(), [['m1', 'm1', 'up'], ['m2', 'm2', 'down']]);
+	sim.heal();
 	// The kube API on the same server is untouched.
 	assert.equal((await fetch(`${sim.clusters[0]!.url}/api/v1/namespaces`)).status, 200);
 });
@@ -137,5 +171,14 @@ test('real prometheus scraping the simulator answers the catalogue like the simu
 		const simulated = await instantValues(simApi, query.promql, atMs);
 		assert.ok(real.length > 0, `${query.name}: prometheus has no series`);
 		assert.deepEqual(sorted(simulated), sorted(real), query.name);
+	}
+	// The Macs' darwin series through a real Prometheus give the same budget as the model.
+	const source = new BudgetSource({config: simConfig(prometheus.url), clusters: () => sim.clusters.map(snapshotOf), onChange: () => {}, historyPoints: 30});
+	t.after(() => source.stop());
+	const update = await source.pollNow();
+	for (const handle of sim.clusters) {
+		const budget = update.hosts.find(host => host.host === handle.host)!;
+		assert.equal(budget.actualSource, 'node-exporter-darwin', budget.sourceNote);
+		assert.equal(budget.actualBytes, inPages(handle.model.hostMemory().usedBytes));
 	}
 });

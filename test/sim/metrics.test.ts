@@ -4,6 +4,9 @@ import type {SimPodView} from '../../source/sim/cluster-model.js';
 import {simMetricSamples, simMetricsText, type SimMetricsModel} from '../../source/sim/metrics.js';
 import {evaluateSimPromql, parseSimPromql, SimPromqlError, type SimSeries} from '../../source/sim/prometheus-api-eval.js';
 import {queries} from '../../source/prom/catalogue.js';
+import {readHostMemory} from '../../source/prom/host-memory.js';
+import {hostSchema} from '../../source/config/schema.js';
+import {darwinMemory, darwinPageBytes} from '../../source/sim/host-memory-series.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -29,7 +32,7 @@ function podView(name: string, fields: Partial<SimPodView> = {}): SimPodView {
 const model: SimMetricsModel = {
 	name: 'm2',
 	host: 'm2',
-	hostMemory: () => ({host: 'm2', totalBytes: 8 * GiB, usedBytes: 5 * GiB, reservedBytes: 2 * GiB}),
+	hostMemory: () => ({host: 'm2', totalBytes: 8 * GiB, usedBytes: 5 * GiB, reservedBytes: 2 * GiB, os: 'linux'}),
 	pods: () => [
 		podView('backend-1', {
 			workingSetBytes: 301 * MiB + 1,
@@ -43,7 +46,7 @@ const model: SimMetricsModel = {
 	],
 };
 
-test('exposition: host memory with Linux names, cAdvisor working sets that add up to the pod', () => {
+test('exposition: a Linux host: host memory with Linux names, cAdvisor working sets that add up to the pod', () => {
 	const samples = simMetricSamples(model);
 	const value = (name: string, labels: Record<string, string>) =>
 		samples.find(sample => sample.name === name && Object.entries(labels).every(([key, expected]) => sample.labels[key] === expected))?.value;
@@ -57,6 +60,46 @@ test('exposition: host memory with Linux names, cAdvisor working sets that add u
 	assert.match(text, /^# TYPE container_memory_working_set_bytes gauge$/m);
 	assert.match(text, /^container_memory_working_set_bytes\{namespace="apps",pod="backend-1",node="m2-worker",cluster="m2",container="api",image="docker\.io\/library\/api:latest",id="\/kubepods\/burstable\/podbackend-1\/[0-9a-f]{64}",name="[0-9a-f]{64}"\} \d+$/m);
 	assert.equal(text.match(/^# TYPE node_memory_MemTotal_bytes gauge$/gm)?.length, 1);
+});
+
+test('exposition: a Mac host speaks node_exporter\'s darwin dialect, and both darwin formulas read back its use', () => {
+	const usedBytes = 5 * GiB + 12_345;
+	const mac: SimMetricsModel = {...model, hostMemory: () => ({host: 'm2', totalBytes: 8 * GiB, usedBytes, reservedBytes: 2 * GiB, os: 'darwin'})};
+	const samples = simMetricSamples(mac).filter(sample => sample.name.startsWith('node_memory_'));
+	assert.deepEqual(
+		samples.map(sample => sample.name).sort(),
+		['active', 'compressed', 'free', 'inactive', 'internal', 'purgeable', 'swap_total', 'swap_used', 'total', 'wired'].map(field => `node_memory_${field}_bytes`),
+	);
+	assert.ok(samples.every(sample => sample.labels.host === 'm2' && Object.keys(sample.labels).length === 1));
+	// meminfo_darwin.go multiplies page counts by the page size: every value is whole 16 KiB pages.
+	assert.ok(samples.every(sample => Number.isInteger(sample.value / darwinPageBytes)), 'whole pages');
+	const m = Object.fromEntries(samples.map(sample => [sample.name.replace(/^node_memory_|_bytes$/g, ''), sample.value]));
+	assert.equal(m.total, 8 * GiB);
+	assert.equal(m.free! + m.active! + m.inactive! + m.wired! + m.compressed!, m.total, 'pages add up as vm_stat\'s do');
+	const usedPages = Math.round(usedBytes / darwinPageBytes) * darwinPageBytes;
+	// labwatch's own reader (source/prom/host-memory.ts) on these series, as a Prometheus would label them.
+	const asProm = samples.map(sample => ({labels: {__name__: sample.name, ...sample.labels, instance: 'sim:1', job: 'm2'}, value: sample.value}));
+	const host = hostSchema.parse({memory: '8GiB', address: '127.0.0.12', nodeExporter: {label: 'host', value: 'm2'}});
+	assert.deepEqual(readHostMemory(host, asProm), {state: 'ok', dialect: 'darwin', instance: 'sim:1', totalBytes: 8 * GiB, usedBytes: usedPages});
+	// An exporter from before internal/purgeable: total − free − inactive gives the same number.
+	const older = asProm.filter(sample => !/internal|purgeable/.test(sample.labels.__name__));
+	assert.deepEqual(readHostMemory(host, older), {state: 'ok', dialect: 'darwin', instance: 'sim:1', totalBytes: 8 * GiB, usedBytes: usedPages});
+	const text = simMetricsText(mac);
+	assert.match(text, /^# HELP node_memory_wired_bytes Memory information field wired_bytes\.$/m);
+	assert.doesNotMatch(text, /MemTotal|MemAvailable/);
+});
+
+test('darwin split: memory pressure shows as swap, and the numbers stay sane at the edges', () => {
+	const calm = darwinMemory(16 * GiB, 8 * GiB);
+	assert.equal(calm.swap_used, 0);
+	assert.equal(calm.swap_total, GiB);
+	const tight = darwinMemory(16 * GiB, 15.5 * GiB);
+	assert.ok(tight.swap_used > 0 && tight.swap_used <= tight.swap_total);
+	for (const used of [0, 16 * GiB, 20 * GiB]) {
+		const edge = darwinMemory(16 * GiB, used);
+		assert.ok(Object.values(edge).every(value => value >= 0), `no negative value at used=${used}`);
+		assert.equal(edge.internal - edge.purgeable + edge.wired + edge.compressed, Math.min(used, 16 * GiB));
+	}
 });
 
 function series(name: string, labels: Record<string, string>, value: number): SimSeries {
