@@ -8,12 +8,17 @@ import {runArgv} from './executors.js';
 
 /**
  * sh -c HEAL_SCRIPT sh SECONDS CHAIN DRILL_ID PROGRAM...
- * Heals only if the chain still carries this drill's tag, so an old timer never heals a newer cut.
+ * Heals only if the chain still carries this drill's tag (or no drill's tag yet), so an old timer never heals a
+ * newer cut.
  */
 export const healScript = [
 	'sleep "$1" || exit 1',
 	'chain=$2; id=$3; shift 3',
-	'"$@" -w -S "$chain" 2>/dev/null | grep -q -E -- "labwatch:$id(\\"|[[:space:]]|\\$)" || exit 0',
+	'rules=$("$@" -w -S "$chain" 2>/dev/null) || exit 0',
+	// A chain no drill has tagged yet is a cut interrupted before its first rule: ours to remove too.
+	'if printf "%s\\n" "$rules" | grep -q -- "labwatch:"; then',
+	'  printf "%s\\n" "$rules" | grep -q -E -- "labwatch:$id(\\"|[[:space:]]|\\$)" || exit 0',
+	'fi',
 	'for builtin in INPUT OUTPUT FORWARD; do',
 	'  while "$@" -w -D "$builtin" -j "$chain" 2>/dev/null; do :; done',
 	'done',

@@ -29,6 +29,8 @@ export interface DrillRunnerOptions {
 	localAddresses?: string[];
 	/** Who acts, for the journal: "tui", "labwatch partition". */
 	by?: string;
+	/** Tests: awaited before every command at a point (the timer's too), to stop a cut between any two steps. */
+	beforeCommand?: (argv: string[]) => Promise<void>;
 }
 
 export interface DrillPlan {
@@ -104,7 +106,16 @@ export class DrillRunner {
 
 	private driver(point: EnforcementPoint): PointDriver {
 		if (point.via === 'sim') return simDriver(point);
-		return iptablesDriver(point, this.chain, executorFor(point, {sshExtra: this.options.sshExtra}));
+		const executor = executorFor(point, {sshExtra: this.options.sshExtra});
+		const hook = this.options.beforeCommand;
+		if (!hook) return iptablesDriver(point, this.chain, executor);
+		return iptablesDriver(point, this.chain, {
+			...executor,
+			run: async args => {
+				await hook(executor.argv(args));
+				return executor.run(args);
+			},
+		});
 	}
 
 	private checkTtl(ttlMs: number | undefined): Result<number> {
@@ -231,6 +242,7 @@ export class DrillRunner {
 
 	private async scheduleTimer(point: EnforcementPoint, drillId: string, ttlMs: number): Promise<Result<HealTimer>> {
 		if (point.via === 'sim') return {ok: true, value: {kind: 'in-process', dueMs: this.now() + ttlMs}};
+		await this.options.beforeCommand?.(scheduleArgv(point, this.chain, drillId, ttlMs, this.options.sshExtra));
 		return scheduleHeal(point, this.chain, drillId, ttlMs, {sshExtra: this.options.sshExtra, nowMs: this.now()});
 	}
 

@@ -142,6 +142,36 @@ describe('partition drill with real iptables in network namespaces', () => {
 		runner.dispose();
 	});
 
+	it('leaves nothing after TTL + 2 s whichever step of the cut kill -9 lands on', async t => {
+		if (!needs(t, ready, reason)) return;
+		const saved = lab!.iptablesSave(lab!.nsA);
+		const ttlMs = 1000;
+		const killedAt: string[] = [];
+		// Step N: the cutter stops before its Nth command at the point (the timer's included) and is killed there.
+		for (let pauseAt = 1; pauseAt < 20; pauseAt++) {
+			const cutter = startCutter({config: lab!.rawConfig([{host: 'a', via: 'netns', netns: lab!.nsA}]), stateDir, ttlMs, pauseAt});
+			let line: string;
+			try {
+				line = await cutter.next(['PAUSED', 'CUT', 'FAILED']);
+			} finally {
+				cutter.kill();
+			}
+			const killedAtMs = Date.now();
+			if (!line.startsWith('PAUSED')) {
+				// Past the last step: the cut completed; the existing kill -9 test covers a finished cut.
+				assert.match(line, /^CUT /);
+				await waitFor(() => !ourChain(lab!.nsA).exists, ttlMs + 3000, 'the dead-man heal of the finished cut');
+				break;
+			}
+			killedAt.push(line);
+			await new Promise(resolve => setTimeout(resolve, Math.max(0, killedAtMs + ttlMs + 2000 - Date.now())));
+			const state = ourChain(lab!.nsA);
+			assert.equal(state.exists || state.jumps.length > 0, false, `kill -9 at "${line}" left rules after TTL + 2 s: ${lab!.iptablesSave(lab!.nsA)}`);
+		}
+		assert.ok(killedAt.length >= 6, `expected a kill at every step of the cut, got ${killedAt.join(' | ')}`);
+		assert.equal(lab!.iptablesSave(lab!.nsA), saved);
+	});
+
 	it('heals on the point itself after kill -9 of labwatch, within TTL + 2 s', async t => {
 		if (!needs(t, ready, reason)) return;
 		const saved = lab!.iptablesSave(lab!.nsA);
