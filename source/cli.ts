@@ -12,8 +12,8 @@ const help = `
     $ labwatch init [--force]           write a commented config file
     $ labwatch sim [--kubeconfig FILE] [--config-out FILE]
     $ labwatch partition [--ttl 60s] [--dry-run] [--yes] [--force]
-    $ labwatch heal                     remove every labwatch partition rule found
-    $ labwatch drills                   list drill reports
+    $ labwatch heal [--dry-run]         remove every labwatch partition rule found
+    $ labwatch drills [--demo]          list drill reports (--demo: the demo's)
 
   Options
     --config FILE     config file (default: $LABWATCH_CONFIG, then $XDG_CONFIG_HOME/labwatch/config.yaml)
@@ -23,7 +23,7 @@ const help = `
     --read-only       TUI: hide every key that changes anything
     --ascii           TUI: plain ASCII borders
     --ttl D           partition: heal by itself after D (default drill.ttl, 60s)
-    --dry-run         partition: print the commands, change nothing
+    --dry-run         partition, heal: print the commands, change nothing
     --yes             partition: do not ask
     --force           init: overwrite; partition: cut even if it severs labwatch's own path
     sim: --bind ADDR --port N --only m1|m2 --pods N --churn R --no-life --peer URL --kubeconfig FILE --config-out FILE
@@ -127,6 +127,7 @@ async function main(): Promise<number> {
 				dryRun: flags.dryRun,
 				yes: flags.yes,
 				force: flags.force,
+				argv: process.argv.slice(2),
 			});
 		}
 		default:

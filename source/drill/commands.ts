@@ -41,6 +41,11 @@ function runnerFor(options: DrillCommandOptions, by: string): DrillRunner {
 	return new DrillRunner({config: options.config, stateDir: options.stateDir, env: options.env, sshExtra: options.sshExtra, by});
 }
 
+/** Problems that did not stop the command (journal, report, a timer left alone): one loud line each. */
+function printWarnings(runner: DrillRunner, stderr: Output): void {
+	for (const warning of runner.drainWarnings()) stderr.write(`labwatch: warning: ${warning}\n`);
+}
+
 function clock(ms: number): string {
 	return new Date(ms).toTimeString().slice(0, 8);
 }
@@ -109,6 +114,7 @@ export async function runPartitionCommand(options: PartitionCommandOptions): Pro
 			}
 		}
 		const cut = await runner.cut({ttlMs: options.ttlMs, force: options.force});
+		printWarnings(runner, stderr);
 		if (!cut.ok) {
 			stderr.write(`labwatch: ${cut.error}\n`);
 			return cut.error.startsWith('refusing') ? 2 : 1;
@@ -133,7 +139,9 @@ export async function runPartitionCommand(options: PartitionCommandOptions): Pro
 				const timer = setTimeout(done, cut.value.plan.ttlMs);
 				process.on('SIGINT', done);
 			});
-			return printHeal(await runner.heal('labwatch partition (ttl)'), stdout, stderr);
+			const healed = await runner.heal('labwatch partition (ttl)');
+			printWarnings(runner, stderr);
+			return printHeal(healed, stdout, stderr);
 		}
 		return 0;
 	} finally {
@@ -146,17 +154,34 @@ function printHeal(result: Awaited<ReturnType<DrillRunner['heal']>>, stdout: Out
 		stderr.write(`labwatch: ${result.error}\n`);
 		return 1;
 	}
+	if (result.value.dryRun) {
+		for (const entry of result.value.wouldRemove ?? []) {
+			if (entry.error) stdout.write(`${entry.point}: cannot look: ${entry.error}\n`);
+			else if (entry.found.length === 0) stdout.write(`${entry.point}: clean, nothing to remove\n`);
+			else {
+				stdout.write(`${entry.point}: would remove\n`);
+				for (const line of entry.found) stdout.write(`    ${line}\n`);
+				stdout.write('  by running:\n');
+				for (const argv of entry.commands) stdout.write(`    ${formatCommand(argv)}\n`);
+			}
+		}
+		if (result.value.drillIds.length > 0) stdout.write(`drill ${result.value.drillIds.join(', ')}\n`);
+		stdout.write('dry run: nothing changed\n');
+		return (result.value.wouldRemove ?? []).some(entry => entry.error) ? 1 : 0;
+	}
 	for (const outcome of result.value.outcomes) stdout.write(`${outcome.point}: ${outcome.applied ? 'removed the labwatch rules, verified' : 'clean, nothing to remove'}\n`);
 	if (result.value.drillIds.length > 0) stdout.write(`healed drill ${result.value.drillIds.join(', ')}\n`);
 	if (result.value.reportPath) stdout.write(`report: ${result.value.reportPath}\n`);
 	return 0;
 }
 
-/** `labwatch heal`: removes every labwatch rule found at every point, even from a crashed run. */
-export async function runHealCommand(options: DrillCommandOptions): Promise<number> {
+/** `labwatch heal [--dry-run]`: removes every labwatch rule found at every point, even from a crashed run. */
+export async function runHealCommand(options: DrillCommandOptions & {dryRun?: boolean}): Promise<number> {
 	const runner = runnerFor(options, 'labwatch heal');
 	try {
-		return printHeal(await runner.heal('labwatch heal'), options.stdout, options.stderr);
+		const result = await runner.heal('labwatch heal', {dryRun: options.dryRun});
+		printWarnings(runner, options.stderr);
+		return printHeal(result, options.stdout, options.stderr);
 	} finally {
 		runner.dispose();
 	}

@@ -30,6 +30,16 @@ export interface PointDriver {
 	heal(): Promise<PointOutcome>;
 	/** The drill ids found at the point; empty with present=false when nothing of ours is there. */
 	inspect(): Promise<Result<{present: boolean; drillIds: string[]}>>;
+	/** What heal() would remove and the commands it would run, from a listing alone (heal --dry-run). */
+	preview(): Promise<Result<HealPreview>>;
+}
+
+export interface HealPreview {
+	drillIds: string[];
+	/** The rules found, as the point lists them. */
+	found: string[];
+	/** Full argv, in order, as heal() would run them. */
+	commands: string[][];
 }
 
 class Recorder {
@@ -141,6 +151,17 @@ export function iptablesDriver(point: EnforcementPoint, chain: string, executor:
 			if (left.length > 0)
 				return {point: point.label, ok: false, commands: recorder.commands, error: `heal not verified: still there: ${left.join('; ')}`, left, applied: true};
 			return {point: point.label, ok: true, commands: recorder.commands, applied: state.exists || state.jumps.length > 0};
+		},
+
+		async preview() {
+			const listing = await new Recorder(executor).list();
+			if (!listing.ok) return listing;
+			const state = chainState(listing.value, chain);
+			const commands = [
+				...state.jumps.map(rule => executor.argv(['-w', '-D', rule.chain, ...rule.spec])),
+				...(state.exists ? [executor.argv(flushChainArgs(chain)), executor.argv(deleteChainArgs(chain))] : []),
+			];
+			return {ok: true, value: {drillIds: state.drillIds, found: verifyHeal(listing.value, chain), commands}};
 		},
 
 		async inspect() {

@@ -11,7 +11,9 @@ import {cancelHeal, scheduleArgv, scheduleHeal} from './deadman.js';
 import {Journal, stateDirFrom, type JournalEntry} from './journal.js';
 import {localIpv4Addresses, refusal} from './safety.js';
 import {TimelineRecorder, reportMarkdown, type TimelineScope} from './timeline.js';
+import {join} from 'node:path';
 import {newDrillId, validDrillId} from './validate.js';
+import {PointLocks} from './point-lock.js';
 
 export const defaultTtlMs = 60_000;
 /** Pumba caps its cleanup too: a drill is a short experiment, never a standing firewall. */
@@ -57,10 +59,18 @@ export interface CutSummary {
 	warning?: string;
 }
 
+export interface HealOptions {
+	/** Inspect only: say what would be removed at each point, change nothing, write nothing. */
+	dryRun?: boolean;
+}
+
 export interface HealSummary {
 	drillIds: string[];
 	outcomes: PointOutcome[];
 	reportPath?: string;
+	dryRun?: boolean;
+	/** Dry run: per point, the rules found and the commands a heal would run. */
+	wouldRemove?: Array<{point: string; found: string[]; commands: string[][]; error?: string}>;
 }
 
 type Listener = () => void;
@@ -87,6 +97,9 @@ export class DrillRunner {
 	private recorderTtlMs?: number;
 	private busy = false;
 	private disposed = false;
+	private readonly locks: PointLocks;
+	/** Problems that did not stop the drill (journal or report not written, a timer left alone), for the CLI. */
+	private warnings: string[] = [];
 
 	constructor(options: DrillRunnerOptions) {
 		this.options = options;
@@ -94,6 +107,41 @@ export class DrillRunner {
 		this.env = options.env ?? process.env;
 		this.now = options.now ?? Date.now;
 		this.journal = new Journal(options.stateDir ?? stateDirFrom(this.env));
+		this.locks = new PointLocks(join(this.journal.dir, 'locks'));
+	}
+
+	/** The warnings since the last call, each one line. */
+	drainWarnings(): string[] {
+		return this.warnings.splice(0);
+	}
+
+	private warn(text: string): void {
+		if (!this.warnings.includes(text)) this.warnings.push(text);
+	}
+
+	private async readJournal(): Promise<JournalEntry[]> {
+		const entries = await this.journal.read();
+		const problem = this.journal.readWarning();
+		if (problem) this.warn(problem);
+		return entries;
+	}
+
+	private async openCut(drillId: string): Promise<JournalEntry | undefined> {
+		const cut = await this.journal.openCut(drillId).catch(() => undefined);
+		const problem = this.journal.readWarning();
+		if (problem) this.warn(problem);
+		return cut;
+	}
+
+	/** Every point's lock, or a one-line reason another command holds one. A lock that cannot be written at all is warned about. */
+	private async lock(labels: string[]): Promise<Result<() => Promise<void>>> {
+		const taken = await this.locks.acquire(labels, this.options.by);
+		if (taken.ok) return taken;
+		if ('unavailable' in taken) {
+			this.warn(`${taken.error}; drill commands at these points are not serialized`);
+			return {ok: true, value: async () => undefined};
+		}
+		return taken;
 	}
 
 	get chain(): string {
@@ -168,6 +216,8 @@ export class DrillRunner {
 	async cut(options: CutOptions = {}): Promise<Result<CutSummary>> {
 		if (this.busy) return {ok: false, error: 'a drill command is already running'};
 		if (this.partition.active && this.liveDrillId) return {ok: false, error: `a cut is already live (drill ${this.liveDrillId}): heal it first`};
+		// The drill id carries the time the cut is made, not the time its plan was first shown.
+		if (!options.dryRun) this.pendingDrillId = undefined;
 		const planned = this.plan(options.ttlMs);
 		if (!planned.ok) return planned;
 		const plan = planned.value;
@@ -179,14 +229,37 @@ export class DrillRunner {
 			return {ok: false, error: refused};
 		}
 		this.busy = true;
+		let unlock: (() => Promise<void>) | undefined;
 		try {
+			// Held across the cut, its verification and any rollback: a second drill at these points refuses.
+			const locked = await this.lock(points.map(point => point.label));
+			if (!locked.ok) return locked;
+			unlock = locked.value;
+			const live = await this.liveElsewhere(points);
+			if (live) return {ok: false, error: live};
 			return await this.applyCut(plan, refused);
 		} catch (error) {
 			this.setProgress({phase: 'failed', error: oneLine(error)});
 			return {ok: false, error: oneLine(error)};
 		} finally {
+			await unlock?.();
 			this.busy = false;
 		}
+	}
+
+	/** A cut another process made that is still within its TTL: cutting over it would re-tag it under our TTL. */
+	private async liveElsewhere(points: EnforcementPoint[]): Promise<string | undefined> {
+		for (const point of points) {
+			const found = await this.driver(point).inspect();
+			if (!found.ok || !found.value.present) continue;
+			for (const id of found.value.drillIds) {
+				if (!validDrillId(id).ok) continue;
+				const cut = await this.openCut(id);
+				if (cut?.ttlMs !== undefined && cut.atMs + cut.ttlMs > this.now())
+					return `refusing to cut: drill ${id} is live at ${point.label} until ${new Date(cut.atMs + cut.ttlMs).toTimeString().slice(0, 8)} (heal it first: labwatch heal)`;
+			}
+		}
+		return undefined;
 	}
 
 	private async applyCut(plan: DrillPlan, warning: string | undefined): Promise<Result<CutSummary>> {
@@ -217,7 +290,8 @@ export class DrillRunner {
 			for (const [index, driver] of [...attempted.entries()].reverse()) {
 				const outcome = outcomes[index]!;
 				if (outcome.ok || outcome.applied) undone.push(await driver.heal());
-				await cancelHeal(driver.point, this.liveTimers.get(driver.point.label), this.options.sshExtra);
+				const left = await cancelHeal(driver.point, this.liveTimers.get(driver.point.label), drillId, this.options.sshExtra);
+				if (left) this.warn(left);
 			}
 			this.liveTimers.clear();
 			const rolledBack = undone.every(outcome => outcome.ok);
@@ -247,12 +321,18 @@ export class DrillRunner {
 	}
 
 	/** Heals every point: removes every labwatch rule found there, from this drill or any crashed one. */
-	async heal(by: string = this.options.by ?? 'heal'): Promise<Result<HealSummary>> {
+	async heal(by: string = this.options.by ?? 'heal', options: HealOptions = {}): Promise<Result<HealSummary>> {
 		if (this.busy) return {ok: false, error: 'a drill command is already running'};
 		const points = this.points();
 		if (!points.ok) return points;
+		if (options.dryRun) return this.healDryRun(points.value);
 		this.busy = true;
+		let unlock: (() => Promise<void>) | undefined;
 		try {
+			// Held across the whole heal: a cut cannot go live between our look and our "clean".
+			const locked = await this.lock(points.value.map(point => point.label));
+			if (!locked.ok) return locked;
+			unlock = locked.value;
 			clearTimeout(this.ttlTimer);
 			this.ttlTimer = undefined;
 			this.setProgress({phase: 'healing'});
@@ -269,7 +349,7 @@ export class DrillRunner {
 			const foreignCuts: JournalEntry[] = [];
 			for (const id of drillIds) {
 				if (this.recorder?.drillId === id || !validDrillId(id).ok) continue;
-				const cut = await this.journal.openCut(id).catch(() => undefined);
+				const cut = await this.openCut(id);
 				if (cut) foreignCuts.push(cut);
 			}
 			await this.cancelTimers(points.value, [...drillIds]);
@@ -307,27 +387,47 @@ export class DrillRunner {
 			this.setProgress({phase: 'failed', error: oneLine(error)});
 			return {ok: false, error: oneLine(error)};
 		} finally {
+			await unlock?.();
 			this.busy = false;
 		}
 	}
 
+	/** What a heal would remove at each point, from a listing only: no command that changes anything, no file written. */
+	private async healDryRun(points: EnforcementPoint[]): Promise<Result<HealSummary>> {
+		const wouldRemove: NonNullable<HealSummary['wouldRemove']> = [];
+		const drillIds = new Set<string>();
+		for (const point of orderForCut(points).reverse()) {
+			const preview = await this.driver(point).preview();
+			if (!preview.ok) {
+				wouldRemove.push({point: point.label, found: [], commands: [], error: preview.error});
+				continue;
+			}
+			for (const id of preview.value.drillIds) drillIds.add(id);
+			wouldRemove.push({point: point.label, found: preview.value.found, commands: preview.value.commands});
+		}
+		return {ok: true, value: {drillIds: [...drillIds], outcomes: [], dryRun: true, wouldRemove}};
+	}
+
 	private async cancelTimers(points: EnforcementPoint[], drillIds: string[]): Promise<void> {
 		const byLabel = new Map(points.map(point => [point.label, point]));
-		const timers: Array<[EnforcementPoint, HealTimer]> = [];
+		const timers: Array<[EnforcementPoint, HealTimer, string]> = [];
 		for (const [label, timer] of this.liveTimers) {
 			const point = byLabel.get(label);
-			if (point) timers.push([point, timer]);
+			if (point && this.liveDrillId) timers.push([point, timer, this.liveDrillId]);
 		}
 		// Timers of crashed runs, from the journal.
-		const entries = await this.journal.read();
+		const entries = await this.readJournal();
 		for (const entry of entries) {
 			if (entry.type !== 'cut' || !entry.drillId || !drillIds.includes(entry.drillId)) continue;
 			for (const result of entry.results) {
 				const point = byLabel.get(result.point);
-				if (point && result.timer && (result.timer.dueMs ?? 0) > this.now()) timers.push([point, result.timer]);
+				if (point && result.timer && (result.timer.dueMs ?? 0) > this.now()) timers.push([point, result.timer, entry.drillId]);
 			}
 		}
-		for (const [point, timer] of timers) await cancelHeal(point, timer, this.options.sshExtra);
+		for (const [point, timer, drillId] of timers) {
+			const left = await cancelHeal(point, timer, drillId, this.options.sshExtra);
+			if (left) this.warn(left);
+		}
 		this.liveTimers.clear();
 	}
 
@@ -351,7 +451,7 @@ export class DrillRunner {
 		let status: PartitionStatus = {active: false, points: [], leftover: false};
 		if (found.length > 0) {
 			const id = [...ids][0];
-			const cut = id && validDrillId(id).ok ? await this.journal.openCut(id) : undefined;
+			const cut = id && validDrillId(id).ok ? await this.openCut(id) : undefined;
 			const live = cut !== undefined && cut.ttlMs !== undefined && cut.atMs + cut.ttlMs + 5000 > this.now();
 			status = live
 				? {active: true, drillId: id, sinceMs: cut.atMs, ttlMs: cut.ttlMs, points: found, leftover: false}
@@ -421,7 +521,8 @@ export class DrillRunner {
 		const context = {points: cut.points, ttlMs: cut.ttlMs, outcome};
 		try {
 			return await this.journal.writeReport(drillId, {...report, ...context}, reportMarkdown(report, context));
-		} catch {
+		} catch (error) {
+			this.warn(`report not written: ${this.journal.reportPath(drillId, 'json')}: ${oneLine(error)}`);
 			return undefined;
 		}
 	}
@@ -433,7 +534,8 @@ export class DrillRunner {
 		const points = this.progress.plan?.map(entry => entry.point) ?? [];
 		try {
 			return await this.journal.writeReport(recorder.drillId, {...report, points, ttlMs: this.recorderTtlMs, outcome}, reportMarkdown(report, {points, ttlMs: this.recorderTtlMs, outcome}));
-		} catch {
+		} catch (error) {
+			this.warn(`report not written: ${this.journal.reportPath(recorder.drillId, 'json')}: ${oneLine(error)}`);
 			return undefined;
 		}
 	}
@@ -442,8 +544,10 @@ export class DrillRunner {
 		try {
 			await this.journal.append(entry);
 		} catch (error) {
-			// A journal that cannot be written must not stop a heal; say so in the progress instead.
-			this.setProgress({error: `journal not written: ${oneLine(error)}`});
+			// A journal that cannot be written must not stop a cut or a heal; say so, naming the file.
+			const text = `journal not written: ${this.journal.path}: ${oneLine(error)}`;
+			this.warn(text);
+			this.setProgress({error: text});
 		}
 	}
 

@@ -68,6 +68,8 @@ export interface HealTimer {
 	/** How it was scheduled: "detached sh (pid 1234)", "remote nohup sh (pid 99)", "in-process". */
 	kind: string;
 	pid?: number;
+	/** The timer process's start time as read when it was scheduled: a heal signals it only if it still matches. */
+	startTime?: string;
 	/** When the timer fires (ms since epoch). */
 	dueMs: number;
 }

@@ -101,10 +101,13 @@ describe('drill commands and runner (sim points)', () => {
 		const plan = runner.plan(5000);
 		assert.ok(plan.ok);
 		assert.equal(runner.status().progress.phase, 'planned');
+		assert.match(plan.value.drillId, /^d19700101-001640-/);
+		// The dialog stays open five minutes: the drill id carries the moment of the cut, not of the plan.
+		now += 300_000;
 		const cut = await runner.cut({ttlMs: 5000});
 		assert.ok(cut.ok, cut.ok ? '' : cut.error);
-		assert.equal(cut.value.drillId, plan.value.drillId, 'the id shown in the plan is the one cut');
-		assert.deepEqual(runner.status().partition, {active: true, drillId: cut.value.drillId, sinceMs: 1_000_000, ttlMs: 5000, points: ['m1 (sim)'], leftover: false});
+		assert.match(cut.value.drillId, /^d19700101-002140-[a-z0-9]+$/, 'the drill id is stamped when the cut is made');
+		assert.deepEqual(runner.status().partition, {active: true, drillId: cut.value.drillId, sinceMs: 1_300_000, ttlMs: 5000, points: ['m1 (sim)'], leftover: false});
 		assert.match((await runner.cut({ttlMs: 5000})).ok ? '' : 'refused', /refused/);
 		const snap = (atMs: number, phase: 'live' | 'unreachable'): LabSnapshot =>
 			({atMs, version: atMs, clusters: [{name: 'm2', host: 'm2', connection: {phase, sinceMs: atMs}, gateways: []}], gateways: [], events: [], verdict: {level: 'ok', reasons: []}}) as unknown as LabSnapshot;
