@@ -196,7 +196,7 @@ export async function runDrillsCommand(options: Omit<DrillCommandOptions, 'confi
 		return 0;
 	}
 	for (const id of ids) {
-		let report: TimelineReport & {points?: string[]; outcome?: string};
+		let report: TimelineReport & {points?: string[]; outcome?: string; demo?: boolean};
 		try {
 			report = JSON.parse(await readFile(journal.reportPath(id, 'json'), 'utf8')) as typeof report;
 		} catch {
@@ -208,7 +208,10 @@ export async function runDrillsCommand(options: Omit<DrillCommandOptions, 'confi
 		const detected = (report.signals ?? [])
 			.filter(signal => signal.detectMs !== undefined)
 			.map(signal => `${signal.signal} ${(signal.detectMs! / 1000).toFixed(1)} s${signal.detectOk === false ? ' (over goal)' : ''}`);
-		options.stdout.write(`${id}  ${when}  cut for ${heal}  ${(report.points ?? []).join(', ')}  ${detected.join('; ') || 'no signals seen'}\n`);
+		// Simulated drills are marked, including those written before the demo had a state directory of its own.
+		const points = report.points ?? [];
+		const demo = report.demo === true || (points.length > 0 && points.every(point => point.endsWith('(sim)')));
+		options.stdout.write(`${id}  ${when}  cut for ${heal}  ${points.join(', ')}  ${detected.join('; ') || 'no signals seen'}${demo ? '  (demo)' : ''}\n`);
 		options.stdout.write(`    ${journal.reportPath(id, 'md')}\n`);
 	}
 	return 0;

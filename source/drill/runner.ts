@@ -12,6 +12,7 @@ import {Journal, stateDirFrom, type JournalEntry} from './journal.js';
 import {localIpv4Addresses, refusal} from './safety.js';
 import {TimelineRecorder, reportMarkdown, type TimelineScope} from './timeline.js';
 import {join} from 'node:path';
+import {stat} from 'node:fs/promises';
 import {newDrillId, validDrillId} from './validate.js';
 import {PointLocks} from './point-lock.js';
 
@@ -31,6 +32,13 @@ export interface DrillRunnerOptions {
 	localAddresses?: string[];
 	/** Who acts, for the journal: "tui", "labwatch partition". */
 	by?: string;
+	/**
+	 * While a cut of this runner is live, how often to look for a heal made elsewhere (`labwatch heal` from a
+	 * shell, rules removed by hand): the journal each time, the points every fifth time. Default 1 s; 0: never.
+	 */
+	watchHealMs?: number;
+	/** The demo homelab's drills: reports say so (and the TUI keeps them in demoStateDir()). */
+	demo?: boolean;
 	/** Tests: awaited before every command at a point (the timer's too), to stop a cut between any two steps. */
 	beforeCommand?: (argv: string[]) => Promise<void>;
 }
@@ -93,6 +101,11 @@ export class DrillRunner {
 	private liveTtlMs?: number;
 	private liveTimers = new Map<string, HealTimer>();
 	private ttlTimer?: NodeJS.Timeout;
+	private healWatch?: NodeJS.Timeout;
+	private healWatchTicks = 0;
+	/** The report's outcome line once healed: "healed", "healed by labwatch heal". */
+	private healOutcome = 'healed';
+	private journalSeen?: string;
 	private recorder?: TimelineRecorder;
 	private recorderTtlMs?: number;
 	private busy = false;
@@ -311,6 +324,7 @@ export class DrillRunner {
 		// The in-process timer heals first and writes the report; the timers on the points are the safety net.
 		this.ttlTimer = setTimeout(() => void this.heal('ttl'), ttlMs);
 		this.ttlTimer.unref();
+		this.watchForHeal();
 		return {ok: true, value: {drillId, dryRun: false, plan, outcomes, warning}};
 	}
 
@@ -335,6 +349,7 @@ export class DrillRunner {
 			unlock = locked.value;
 			clearTimeout(this.ttlTimer);
 			this.ttlTimer = undefined;
+			this.stopWatchingForHeal();
 			this.setProgress({phase: 'healing'});
 			const drillIds = new Set<string>(this.liveDrillId ? [this.liveDrillId] : []);
 			const outcomes: PointOutcome[] = [];
@@ -379,7 +394,8 @@ export class DrillRunner {
 			this.liveDrillId = undefined;
 			this.liveTtlMs = undefined;
 			this.setPartition({active: false, points: [], leftover: false});
-			let reportPath = ownDrill ? await this.writeReport('healed') : undefined;
+			this.healOutcome = 'healed';
+			let reportPath = ownDrill ? await this.writeReport(this.healedOutcome()) : undefined;
 			for (const cut of foreignCuts) reportPath ??= await this.writeShellReport(cut, atMs);
 			this.setProgress({phase: 'healed', timeline: this.recorder?.timeline() ?? [], reportPath});
 			return {ok: true, value: {drillIds: [...drillIds], outcomes, reportPath}};
@@ -406,6 +422,76 @@ export class DrillRunner {
 			wouldRemove.push({point: point.label, found: preview.value.found, commands: preview.value.commands});
 		}
 		return {ok: true, value: {drillIds: [...drillIds], outcomes: [], dryRun: true, wouldRemove}};
+	}
+
+	private watchForHeal(): void {
+		const every = this.options.watchHealMs ?? 1000;
+		if (every <= 0 || this.disposed) return;
+		this.stopWatchingForHeal();
+		this.healWatchTicks = 0;
+		this.healWatch = setInterval(() => void this.checkExternalHeal().catch(() => undefined), every);
+		this.healWatch.unref();
+	}
+
+	private stopWatchingForHeal(): void {
+		clearInterval(this.healWatch);
+		this.healWatch = undefined;
+	}
+
+	/**
+	 * Has the live cut been healed by someone else? A heal journaled by another process gives the real time; a
+	 * point that no longer carries the drill (rules removed by hand) gives "now". Either stops the timing at once.
+	 */
+	async checkExternalHeal(): Promise<boolean> {
+		const drillId = this.liveDrillId;
+		const since = this.partition.sinceMs ?? 0;
+		if (!drillId || this.busy) return false;
+		this.healWatchTicks += 1;
+		let healedAt: number | undefined;
+		let by = 'by hand';
+		const stamp = await stat(this.journal.path).then(info => `${info.size}:${info.mtimeMs}`, () => undefined);
+		if (stamp !== undefined && stamp !== this.journalSeen) {
+			this.journalSeen = stamp;
+			const heal = (await this.readJournal()).find(entry => entry.type === 'heal' && entry.ok && entry.drillId === drillId && entry.atMs >= since);
+			if (heal) {
+				healedAt = heal.atMs;
+				by = heal.by ?? 'another labwatch';
+			}
+		}
+		if (healedAt === undefined && this.healWatchTicks % 5 === 0) {
+			const points = this.points();
+			if (!points.ok) return false;
+			const labels = new Set(this.partition.points);
+			let carries = false;
+			for (const point of points.value.filter(entry => labels.has(entry.label))) {
+				const found = await this.driver(point).inspect();
+				if (!found.ok || found.value.drillIds.includes(drillId)) carries = true;
+			}
+			if (!carries) healedAt = this.now();
+		}
+		if (healedAt === undefined || this.liveDrillId !== drillId || this.busy) return false;
+		this.healedElsewhere(drillId, healedAt, by);
+		return true;
+	}
+
+	private healedElsewhere(drillId: string, atMs: number, by: string): void {
+		clearTimeout(this.ttlTimer);
+		this.ttlTimer = undefined;
+		this.stopWatchingForHeal();
+		// Whoever healed also cancelled the timers on the points (or they fire harmlessly: the chain is gone).
+		this.liveTimers.clear();
+		this.liveDrillId = undefined;
+		this.liveTtlMs = undefined;
+		const own = this.recorder?.drillId === drillId;
+		if (own) this.recorder!.healApplied(atMs);
+		this.setPartition({active: false, points: [], leftover: false});
+		this.setProgress({phase: 'healed', timeline: this.recorder?.timeline() ?? []});
+		if (own) {
+			this.healOutcome = `healed by ${by}`;
+			void this.writeReport(this.healedOutcome()).then(reportPath => {
+				if (reportPath) this.setProgress({reportPath});
+			});
+		}
 	}
 
 	private async cancelTimers(points: EnforcementPoint[], drillIds: string[]): Promise<void> {
@@ -486,13 +572,14 @@ export class DrillRunner {
 		if (!recorder || !recorder.observe(snapshot)) return;
 		this.setProgress({timeline: recorder.timeline()});
 		// Recovery marks arrive after the heal: keep the report current (atomic rewrite, cheap).
-		if (this.progress.phase === 'healed') void this.writeReport(recorder.complete ? 'healed, recovered' : 'healed').catch(() => undefined);
+		if (this.progress.phase === 'healed') void this.writeReport(this.healedOutcome()).catch(() => undefined);
 	}
 
 	/** Stops the in-process timer. Cuts stay until their TTL: the timers on the points heal them. */
 	dispose(): void {
 		this.disposed = true;
 		clearTimeout(this.ttlTimer);
+		this.stopWatchingForHeal();
 		this.listeners.clear();
 	}
 
@@ -518,7 +605,7 @@ export class DrillRunner {
 		recorder.healApplied(healAtMs);
 		const report = recorder.report();
 		const outcome = 'healed; signals not timed (cut from the shell: run the drill from the TUI, key p, to time them)';
-		const context = {points: cut.points, ttlMs: cut.ttlMs, outcome};
+		const context = {points: cut.points, ttlMs: cut.ttlMs, outcome, ...(this.options.demo ? {demo: true} : {})};
 		try {
 			return await this.journal.writeReport(drillId, {...report, ...context}, reportMarkdown(report, context));
 		} catch (error) {
@@ -527,13 +614,18 @@ export class DrillRunner {
 		}
 	}
 
+	private healedOutcome(): string {
+		return this.recorder?.complete ? `${this.healOutcome}, recovered` : this.healOutcome;
+	}
+
 	private async writeReport(outcome: string): Promise<string | undefined> {
 		const recorder = this.recorder;
 		if (!recorder) return undefined;
 		const report = recorder.report();
 		const points = this.progress.plan?.map(entry => entry.point) ?? [];
+		const context = {points, ttlMs: this.recorderTtlMs, outcome, ...(this.options.demo ? {demo: true} : {})};
 		try {
-			return await this.journal.writeReport(recorder.drillId, {...report, points, ttlMs: this.recorderTtlMs, outcome}, reportMarkdown(report, {points, ttlMs: this.recorderTtlMs, outcome}));
+			return await this.journal.writeReport(recorder.drillId, {...report, ...context}, reportMarkdown(report, context));
 		} catch (error) {
 			this.warn(`report not written: ${this.journal.reportPath(recorder.drillId, 'json')}: ${oneLine(error)}`);
 			return undefined;
