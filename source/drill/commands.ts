@@ -6,6 +6,7 @@ import type {Config} from '../config/schema.js';
 import {DrillRunner, type DrillPlan} from './runner.js';
 import {formatCommand} from './plan.js';
 import {healScript} from './deadman.js';
+import {pfArmScript} from './pf.js';
 import {shellQuote} from './argv.js';
 import {Journal, stateDirFrom} from './journal.js';
 import type {TimelineReport} from './timeline.js';
@@ -50,21 +51,29 @@ function clock(ms: number): string {
 	return new Date(ms).toTimeString().slice(0, 8);
 }
 
-/** The commands as a person would paste them; the heal script is printed once, not inside every line. */
+/** The commands as a person would paste them; the scripts are printed once, not inside every line. */
 function display(argv: string[]): string {
-	const marker = '\u0000HEAL_SCRIPT\u0000';
-	const words = argv.map(word => (word === healScript ? marker : word.replace(shellQuote(healScript), '"$HEAL_SCRIPT"')));
-	return formatCommand(words).replaceAll(`'${marker}'`, '"$HEAL_SCRIPT"');
+	let words = argv;
+	for (const [script, name] of [[healScript, 'HEAL_SCRIPT'], [pfArmScript, 'PF_ARM_SCRIPT']] as const) {
+		const marker = `\u0000${name}\u0000`;
+		words = words.map(word => (word === script ? marker : word.replace(shellQuote(script), `"$${name}"`)));
+	}
+	return formatCommand(words).replaceAll(/'\u0000([A-Z_]+)\u0000'/g, '"$$$1"');
 }
 
 export function formatPlan(plan: DrillPlan): string {
 	const lines = [`Partition drill ${plan.drillId}: cut for ${Math.round(plan.ttlMs / 1000)} s, chain ${plan.chain}`];
 	let usesScript = false;
+	let usesPfScript = false;
 	plan.points.forEach((entry, index) => {
 		lines.push('', `${entry.point.label}: drop ${entry.point.peers.join(', ')} both ways`);
 		lines.push('  cut:', ...entry.cut.map(argv => `    ${display(argv)}`));
+		if (entry.input) lines.push('  rules (the standard input of pfctl -f -):', ...entry.input.trimEnd().split('\n').map(line => `    ${line}`));
 		const timer = plan.timers[index] ?? [];
-		if (timer.length > 0) {
+		if (timer.length > 0 && entry.point.firewall === 'pf') {
+			usesPfScript = true;
+			lines.push(`  enable pf (a reference) and schedule the heal on the point, first (flushes the anchor after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
+		} else if (timer.length > 0) {
 			usesScript = true;
 			lines.push(`  heal scheduled on the point (runs after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
 		}
@@ -72,6 +81,7 @@ export function formatPlan(plan: DrillPlan): string {
 		lines.push('  heal (labwatch heal; each -D repeats until none is left):', ...entry.heal.map(argv => `    ${display(argv)}`));
 	});
 	if (usesScript) lines.push('', 'HEAL_SCRIPT (heals only while the chain still carries this drill id):', ...healScript.split('\n').map(line => `    ${line}`));
+	if (usesPfScript) lines.push('', 'PF_ARM_SCRIPT (flushes the anchor only while it carries this drill id; always releases its own pf reference):', ...pfArmScript.split('\n').map(line => `    ${line}`));
 	return `${lines.join('\n')}\n`;
 }
 

@@ -3,7 +3,8 @@
 // chain, drill id and the iptables program are passed as positional arguments, never spliced into it.
 import {spawn} from 'node:child_process';
 import type {EnforcementPoint, HealTimer, Result} from './types.js';
-import {iptablesPrefix, shellQuote, sshArgv} from './argv.js';
+import {iptablesPrefix, pfctlPrefix, programArgv, shellQuote, sshArgv} from './argv.js';
+import {parseArmOutput, pfArmScript, pfReleaseArgs} from './pf.js';
 import {runArgv} from './executors.js';
 import {processIdentity, signallablePid} from './process-identity.js';
 
@@ -33,6 +34,11 @@ function seconds(ttlMs: number): string {
 /** The argv that schedules the heal, for plans and dry runs. */
 export function scheduleArgv(point: EnforcementPoint, chain: string, drillId: string, ttlMs: number, sshExtra: string[] = []): string[] {
 	const data = [seconds(ttlMs), chain, drillId];
+	if (point.firewall === 'pf') {
+		// The timer's command is the first change at a pf point: it enables pf (with a reference) and arms the heal.
+		const words = ['sh', '-c', pfArmScript, 'sh', seconds(ttlMs), point.anchor!, drillId, ...pfctlPrefix(point)];
+		return point.via === 'ssh' ? sshArgv(point.destination!, words, sshExtra) : words;
+	}
 	switch (point.via) {
 		case 'ssh':
 			// nohup + background + no stdio: the remote shell returns at once and the timer outlives the session.
@@ -80,6 +86,15 @@ export async function scheduleHeal(
 	const dueMs = (options.nowMs ?? Date.now()) + Number(seconds(ttlMs)) * 1000;
 	const argv = scheduleArgv(point, chain, drillId, ttlMs, options.sshExtra);
 	if (point.via === 'sim') return {ok: false, error: 'sim points have no remote timer'};
+	if (point.firewall === 'pf') {
+		const result = await runArgv(argv);
+		const armed = parseArmOutput(result.stdout);
+		if (result.exitCode !== 0 || !armed.token) return {ok: false, error: `could not enable pf and schedule the heal at ${point.label}: ${oneLine(result.stderr || result.stdout)}`};
+		if (point.via === 'ssh') return {ok: true, value: {kind: 'remote sh', ...armed, dueMs}};
+		// Here, the identity is read the way a heal will check it (/proc where it exists, ps on macOS).
+		const local = armed.pid === undefined ? undefined : processIdentity(armed.pid);
+		return {ok: true, value: {kind: 'background sh', ...armed, startTime: local?.startTime ?? armed.startTime, dueMs}};
+	}
 	if (point.via === 'ssh' || point.via === 'docker') {
 		const result = await runArgv(argv);
 		if (result.exitCode !== 0) return {ok: false, error: `could not schedule the heal at ${point.label}: ${oneLine(result.stderr)}`};
@@ -105,7 +120,9 @@ export function isOwnTimer(timer: HealTimer, drillId: string): {own: boolean; gr
 	if (!signallablePid(timer.pid) || !timer.startTime) return {own: false, group: false, gone: false};
 	const identity = processIdentity(timer.pid);
 	if (!identity) return {own: false, group: false, gone: true};
-	const own = identity.startTime === timer.startTime && identity.args.includes(healScript) && identity.args.includes(drillId);
+	// /proc gives argv word by word; ps (macOS) one line: either way it must name a labwatch script and this drill.
+	const text = identity.args.join(' ');
+	const own = identity.startTime === timer.startTime && text.includes('labwatch:') && (identity.args.includes(drillId) || text.includes(` ${drillId} `));
 	return {own, group: own && identity.pgid === timer.pid, gone: false};
 }
 
@@ -114,6 +131,10 @@ export function isOwnTimer(timer: HealTimer, drillId: string): {own: boolean; gr
  * is not verifiably this drill's timer (a forged or reused pid, pid <= 1) is left alone: returns why, or undefined.
  */
 export async function cancelHeal(point: EnforcementPoint, timer: HealTimer | undefined, drillId: string, sshExtra: string[] = []): Promise<string | undefined> {
+	if (timer?.token !== undefined && point.firewall === 'pf') {
+		// Our own enable reference: releasing it never turns off a pf that someone else enabled.
+		if (/^\d+$/.test(timer.token)) await runArgv(programArgv(point, pfReleaseArgs(timer.token), sshExtra), 8000);
+	}
 	if (timer?.pid === undefined || point.via === 'docker' || point.via === 'sim') return undefined;
 	const refuse = `not signalled: pid ${timer.pid} at ${point.label} is not verifiably the heal timer of drill ${drillId}`;
 	if (!signallablePid(timer.pid) || !timer.startTime) return refuse;

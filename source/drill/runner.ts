@@ -7,6 +7,7 @@ import {orderForCut, planDrill, resolvePoints, type PointPlan} from './plan.js';
 import {executorFor} from './executors.js';
 import {iptablesDriver, type PointDriver} from './iptables-point.js';
 import {simDriver} from './sim-point.js';
+import {pfDriver} from './pf-point.js';
 import {cancelHeal, scheduleArgv, scheduleHeal} from './deadman.js';
 import {Journal, stateDirFrom, type JournalEntry} from './journal.js';
 import {localIpv4Addresses, refusal} from './safety.js';
@@ -167,16 +168,18 @@ export class DrillRunner {
 
 	private driver(point: EnforcementPoint): PointDriver {
 		if (point.via === 'sim') return simDriver(point);
-		const executor = executorFor(point, {sshExtra: this.options.sshExtra});
+		const plain = executorFor(point, {sshExtra: this.options.sshExtra});
 		const hook = this.options.beforeCommand;
-		if (!hook) return iptablesDriver(point, this.chain, executor);
-		return iptablesDriver(point, this.chain, {
-			...executor,
-			run: async args => {
-				await hook(executor.argv(args));
-				return executor.run(args);
-			},
-		});
+		const executor = !hook
+			? plain
+			: {
+					...plain,
+					run: async (args: string[], input?: string) => {
+						await hook(plain.argv(args));
+						return plain.run(args, input);
+					},
+				};
+		return point.firewall === 'pf' ? pfDriver(point, executor) : iptablesDriver(point, this.chain, executor);
 	}
 
 	private checkTtl(ttlMs: number | undefined): Result<number> {
