@@ -8,6 +8,7 @@ import {executorFor} from './executors.js';
 import {iptablesDriver, type PointDriver} from './iptables-point.js';
 import {simDriver} from './sim-point.js';
 import {pfDriver} from './pf-point.js';
+import {controlOptions} from './ssh-control.js';
 import {cancelHeal, scheduleArgv, scheduleHeal} from './deadman.js';
 import {Journal, stateDirFrom, type JournalEntry} from './journal.js';
 import {localIpv4Addresses, refusal} from './safety.js';
@@ -40,6 +41,8 @@ export interface DrillRunnerOptions {
 	watchHealMs?: number;
 	/** The demo homelab's drills: reports say so (and the TUI keeps them in demoStateDir()). */
 	demo?: boolean;
+	/** Share one ssh connection per ssh point (ControlMaster); default true. */
+	shareSsh?: boolean;
 	/** Tests: awaited before every command at a point (the timer's too), to stop a cut between any two steps. */
 	beforeCommand?: (argv: string[]) => Promise<void>;
 }
@@ -168,7 +171,7 @@ export class DrillRunner {
 
 	private driver(point: EnforcementPoint): PointDriver {
 		if (point.via === 'sim') return simDriver(point);
-		const plain = executorFor(point, {sshExtra: this.options.sshExtra});
+		const plain = executorFor(point, {sshExtra: this.sshExtraFor(point)});
 		const hook = this.options.beforeCommand;
 		const executor = !hook
 			? plain
@@ -180,6 +183,16 @@ export class DrillRunner {
 					},
 				};
 		return point.firewall === 'pf' ? pfDriver(point, executor) : iptablesDriver(point, this.chain, executor);
+	}
+
+	/** ssh options for a point: the caller's extras, plus one kept connection (see ssh-control.ts) unless turned off. */
+	private sshExtraFor(point: EnforcementPoint): string[] {
+		const extra = this.options.sshExtra ?? [];
+		if (point.via !== 'ssh' || this.options.shareSsh === false) return extra;
+		// The connection lives as long as a drill could need it: the longest TTL and a minute for the heal.
+		const shared = controlOptions(this.journal.dir, point.destination!, extra, (this.liveTtlMs ?? this.config.drill.ttl ?? defaultTtlMs) / 1000 + 60);
+		if (shared.problem) this.warn(shared.problem);
+		return [...extra, ...(shared.options ?? [])];
 	}
 
 	private checkTtl(ttlMs: number | undefined): Result<number> {
@@ -306,7 +319,7 @@ export class DrillRunner {
 			for (const [index, driver] of [...attempted.entries()].reverse()) {
 				const outcome = outcomes[index]!;
 				if (outcome.ok || outcome.applied) undone.push(await driver.heal());
-				const left = await cancelHeal(driver.point, this.liveTimers.get(driver.point.label), drillId, this.options.sshExtra);
+				const left = await cancelHeal(driver.point, this.liveTimers.get(driver.point.label), drillId, this.sshExtraFor(driver.point));
 				if (left) this.warn(left);
 			}
 			this.liveTimers.clear();
@@ -333,8 +346,8 @@ export class DrillRunner {
 
 	private async scheduleTimer(point: EnforcementPoint, drillId: string, ttlMs: number): Promise<Result<HealTimer>> {
 		if (point.via === 'sim') return {ok: true, value: {kind: 'in-process', dueMs: this.now() + ttlMs}};
-		await this.options.beforeCommand?.(scheduleArgv(point, this.chain, drillId, ttlMs, this.options.sshExtra));
-		return scheduleHeal(point, this.chain, drillId, ttlMs, {sshExtra: this.options.sshExtra, nowMs: this.now()});
+		await this.options.beforeCommand?.(scheduleArgv(point, this.chain, drillId, ttlMs, this.sshExtraFor(point)));
+		return scheduleHeal(point, this.chain, drillId, ttlMs, {sshExtra: this.sshExtraFor(point), nowMs: this.now()});
 	}
 
 	/** Heals every point: removes every labwatch rule found there, from this drill or any crashed one. */
@@ -514,7 +527,7 @@ export class DrillRunner {
 			}
 		}
 		for (const [point, timer, drillId] of timers) {
-			const left = await cancelHeal(point, timer, drillId, this.options.sshExtra);
+			const left = await cancelHeal(point, timer, drillId, this.sshExtraFor(point));
 			if (left) this.warn(left);
 		}
 		this.liveTimers.clear();
