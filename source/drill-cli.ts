@@ -22,7 +22,8 @@ export interface DrillCliOptions {
 export const drillFlags: Record<DrillCommand, string[]> = {
 	partition: ['config', 'ttl', 'dry-run', 'yes', 'force'],
 	heal: ['config', 'dry-run'],
-	drills: ['demo'],
+	// --config is accepted everywhere (aliases carry it); drills checks the file but its reports do not depend on it.
+	drills: ['config', 'demo'],
 };
 
 /** The long flags present on a command line ("--ttl 5s", "--ttl=5s", "--no-life" → ttl, ttl, life). */
@@ -54,7 +55,10 @@ export async function runDrillCommand(command: DrillCommand, options: DrillCliOp
 	refuseInapplicableFlags(command, options.argv ?? []);
 	const output = {stdout: process.stdout, stderr: process.stderr};
 	// Demo drills keep their own state directory: `labwatch drills` lists the real ones, `--demo` the demo's.
-	if (command === 'drills') return runDrillsCommand({...output, stateDir: options.demo ? demoStateDir(process.env) : stateDirFrom(process.env)});
+	if (command === 'drills') {
+		if (options.configFlag !== undefined) loadConfig(options.configFlag);
+		return runDrillsCommand({...output, stateDir: options.demo ? demoStateDir(process.env) : stateDirFrom(process.env)});
+	}
 	if (options.demo) refuseInapplicableFlags(command, ['--demo']);
 	const {config} = loadConfig(options.configFlag);
 	if (command === 'heal') return runHealCommand({config, ...output, dryRun: options.dryRun});
