@@ -75,7 +75,7 @@ export function formatPlan(plan: DrillPlan): string {
 			lines.push(`  enable pf (a reference) and schedule the heal on the point, first (flushes the anchor after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
 		} else if (timer.length > 0) {
 			usesScript = true;
-			lines.push(`  heal scheduled on the point (runs after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
+			lines.push(`  heal scheduled on the point first, before any change (runs after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
 		}
 		if (entry.note) lines.push(`  note: ${entry.note}`);
 		lines.push('  heal (labwatch heal; each -D repeats until none is left):', ...entry.heal.map(argv => `    ${display(argv)}`));

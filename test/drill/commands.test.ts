@@ -2,7 +2,7 @@
 import {after, before, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import {createServer, type Server} from 'node:http';
-import {mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync, appendFileSync, mkdirSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync, appendFileSync, symlinkSync} from 'node:fs';
 import {spawn} from 'node:child_process';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -206,6 +206,20 @@ describe('drill commands and runner (sim points)', () => {
 			assert.equal(partition, undefined, 'the heal is made');
 			assert.match(healErr.text, new RegExp(`^labwatch: warning: journal not written: ${stateFile}/journal\\.jsonl: E[A-Z]+: `, 'm'));
 			for (const line of (stderr.text + healErr.text).trim().split('\n')) assert.match(line, /^labwatch: warning: /);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
+	it('says so when the disk of the journal is full (journal.jsonl on /dev/full)', async t => {
+		if (!existsSync('/dev/full')) return t.skip('needs /dev/full');
+		const dir = mkdtempSync(join(tmpdir(), 'labwatch-full-'));
+		try {
+			symlinkSync('/dev/full', join(dir, 'journal.jsonl'));
+			const stderr = capture();
+			assert.equal(await runPartitionCommand({config: config(), stateDir: dir, yes: true, stdout: capture(), stderr, waitForSimHeal: false}), 0);
+			assert.match(stderr.text, new RegExp(`^labwatch: warning: journal not written: ${dir}/journal\\.jsonl: ENOSPC: `, 'm'));
+			assert.equal(await runHealCommand({config: config(), stateDir: dir, stdout: capture(), stderr: capture()}), 0);
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}
