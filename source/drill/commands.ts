@@ -67,18 +67,20 @@ export function formatPlan(plan: DrillPlan): string {
 	let usesPfScript = false;
 	plan.points.forEach((entry, index) => {
 		lines.push('', `${entry.point.label}: drop ${entry.point.peers.join(', ')} both ways`);
-		lines.push('  cut:', ...entry.cut.map(argv => `    ${display(argv)}`));
-		if (entry.input) lines.push('  rules (the standard input of pfctl -f -):', ...entry.input.trimEnd().split('\n').map(line => `    ${line}`));
+		// In the order they run: the timer first, then the changes.
 		const timer = plan.timers[index] ?? [];
 		if (timer.length > 0 && entry.point.firewall === 'pf') {
 			usesPfScript = true;
-			lines.push(`  enable pf (a reference) and schedule the heal on the point, first (flushes the anchor after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
+			lines.push(`  first, enable pf (a reference) and schedule the heal on the point (flushes the anchor after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
 		} else if (timer.length > 0) {
 			usesScript = true;
-			lines.push(`  heal scheduled on the point first, before any change (runs after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
+			lines.push(`  first, schedule the heal on the point (runs after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
 		}
+		lines.push('  cut:', ...entry.cut.map(argv => `    ${display(argv)}`));
+		if (entry.input) lines.push('  rules (the standard input of pfctl -f -):', ...entry.input.trimEnd().split('\n').map(line => `    ${line}`));
 		if (entry.note) lines.push(`  note: ${entry.note}`);
-		lines.push('  heal (labwatch heal; each -D repeats until none is left):', ...entry.heal.map(argv => `    ${display(argv)}`));
+		const healTitle = entry.point.firewall === 'pf' ? '  heal (labwatch heal; -X releases the reference the cut took):' : '  heal (labwatch heal; each -D repeats until none is left):';
+		lines.push(healTitle, ...entry.heal.map(argv => `    ${display(argv)}`));
 	});
 	if (usesScript) lines.push('', 'HEAL_SCRIPT (heals only while the chain still carries this drill id):', ...healScript.split('\n').map(line => `    ${line}`));
 	if (usesPfScript) lines.push('', 'PF_ARM_SCRIPT (flushes the anchor only while it carries this drill id; always releases its own pf reference):', ...pfArmScript.split('\n').map(line => `    ${line}`));
