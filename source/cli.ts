@@ -13,8 +13,8 @@ const help = `
                                         find the homelab, propose a commented config
     $ labwatch sim [--kubeconfig FILE] [--config-out FILE]
     $ labwatch partition [--ttl 60s] [--dry-run] [--yes] [--force]
-    $ labwatch heal                     remove every labwatch partition rule found
-    $ labwatch drills                   list drill reports
+    $ labwatch heal [--dry-run]         remove every labwatch partition rule found
+    $ labwatch drills [--demo]          list drill reports (--demo: the demo's)
 
   Options
     --config FILE     config file (default: $LABWATCH_CONFIG, then $XDG_CONFIG_HOME/labwatch/config.yaml)
@@ -24,7 +24,7 @@ const help = `
     --read-only       TUI: hide every key that changes anything
     --ascii           TUI: plain ASCII borders
     --ttl D           partition: heal by itself after D (default drill.ttl, 60s)
-    --dry-run         partition: print the commands, change nothing
+    --dry-run         partition, heal: print the commands, change nothing
     --yes             init, partition: do not ask
     --prometheus URL  init: look for Prometheus only here
     --force           init: overwrite; partition: cut even if it severs labwatch's own path
@@ -130,6 +130,7 @@ async function main(): Promise<number> {
 				dryRun: flags.dryRun,
 				yes: flags.yes,
 				force: flags.force,
+				argv: process.argv.slice(2),
 			});
 		}
 		default:

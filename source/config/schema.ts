@@ -78,7 +78,11 @@ export const prometheusSchema = z.strictObject({
 
 export const drillPointSchema = z.strictObject({
 	host: name,
-	via: z.enum(['local', 'sudo', 'ssh', 'docker', 'netns', 'sim']),
+	via: z.enum(['local', 'sudo', 'ssh', 'docker', 'netns', 'sim', 'pf']),
+	// with via: ssh, the remote host's system: darwin cuts with pf (pfctl) instead of iptables.
+	os: z.enum(['linux', 'darwin']).optional(),
+	// with pf: the anchor holding labwatch's rules (macOS's pf.conf already loads com.apple/*).
+	anchor: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/, 'expected an anchor name like com.apple/labwatch').optional(),
 	destination: z.string().regex(/^([a-zA-Z0-9._-]+@)?[a-zA-Z0-9.-]+$/, 'expected user@host').optional(),
 	container: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'expected a container name').optional(),
 	netns: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'expected a network namespace name').optional(),

@@ -8,8 +8,15 @@ export function shellQuote(word: string): string {
 	return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The program prefix that runs iptables at a point (before any ssh). */
+/** pfctl as run at a pf point: as root it runs itself, else through sudo -n (a NOPASSWD rule for pfctl and sh). */
+export function pfctlPrefix(point: EnforcementPoint, uid: number | undefined = process.getuid?.()): string[] {
+	if (point.via === 'ssh') return point.destination!.startsWith('root@') ? ['pfctl'] : ['sudo', '-n', 'pfctl'];
+	return uid === 0 ? ['pfctl'] : ['sudo', '-n', 'pfctl'];
+}
+
+/** The program prefix that runs the point's filter command (iptables, or pfctl at a pf point) before any ssh. */
 export function iptablesPrefix(point: EnforcementPoint): string[] {
+	if (point.firewall === 'pf') return pfctlPrefix(point);
 	switch (point.via) {
 		case 'sudo':
 			// -n: fail at once rather than wait on a password prompt the TUI cannot show.
@@ -25,7 +32,7 @@ export function iptablesPrefix(point: EnforcementPoint): string[] {
 
 /** The full argv as run from here: for ssh, the remote command line is one quoted string after "--". */
 export function programArgv(point: EnforcementPoint, args: string[], sshExtra: string[] = []): string[] {
-	if (point.via === 'ssh') return sshArgv(point.destination!, ['iptables', ...args], sshExtra);
+	if (point.via === 'ssh') return sshArgv(point.destination!, [...(point.firewall === 'pf' ? pfctlPrefix(point) : ['iptables']), ...args], sshExtra);
 	return [...iptablesPrefix(point), ...args];
 }
 

@@ -6,6 +6,7 @@ import type {Config} from '../config/schema.js';
 import {DrillRunner, type DrillPlan} from './runner.js';
 import {formatCommand} from './plan.js';
 import {healScript} from './deadman.js';
+import {pfArmScript} from './pf.js';
 import {shellQuote} from './argv.js';
 import {Journal, stateDirFrom} from './journal.js';
 import type {TimelineReport} from './timeline.js';
@@ -41,32 +42,48 @@ function runnerFor(options: DrillCommandOptions, by: string): DrillRunner {
 	return new DrillRunner({config: options.config, stateDir: options.stateDir, env: options.env, sshExtra: options.sshExtra, by});
 }
 
+/** Problems that did not stop the command (journal, report, a timer left alone): one loud line each. */
+function printWarnings(runner: DrillRunner, stderr: Output): void {
+	for (const warning of runner.drainWarnings()) stderr.write(`labwatch: warning: ${warning}\n`);
+}
+
 function clock(ms: number): string {
 	return new Date(ms).toTimeString().slice(0, 8);
 }
 
-/** The commands as a person would paste them; the heal script is printed once, not inside every line. */
+/** The commands as a person would paste them; the scripts are printed once, not inside every line. */
 function display(argv: string[]): string {
-	const marker = '\u0000HEAL_SCRIPT\u0000';
-	const words = argv.map(word => (word === healScript ? marker : word.replace(shellQuote(healScript), '"$HEAL_SCRIPT"')));
-	return formatCommand(words).replaceAll(`'${marker}'`, '"$HEAL_SCRIPT"');
+	let words = argv;
+	for (const [script, name] of [[healScript, 'HEAL_SCRIPT'], [pfArmScript, 'PF_ARM_SCRIPT']] as const) {
+		const marker = `\u0000${name}\u0000`;
+		words = words.map(word => (word === script ? marker : word.replace(shellQuote(script), `"$${name}"`)));
+	}
+	return formatCommand(words).replaceAll(/'\u0000([A-Z_]+)\u0000'/g, '"$$$1"');
 }
 
 export function formatPlan(plan: DrillPlan): string {
 	const lines = [`Partition drill ${plan.drillId}: cut for ${Math.round(plan.ttlMs / 1000)} s, chain ${plan.chain}`];
 	let usesScript = false;
+	let usesPfScript = false;
 	plan.points.forEach((entry, index) => {
 		lines.push('', `${entry.point.label}: drop ${entry.point.peers.join(', ')} both ways`);
-		lines.push('  cut:', ...entry.cut.map(argv => `    ${display(argv)}`));
+		// In the order they run: the timer first, then the changes.
 		const timer = plan.timers[index] ?? [];
-		if (timer.length > 0) {
+		if (timer.length > 0 && entry.point.firewall === 'pf') {
+			usesPfScript = true;
+			lines.push(`  first, enable pf (a reference) and schedule the heal on the point (flushes the anchor after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
+		} else if (timer.length > 0) {
 			usesScript = true;
-			lines.push(`  heal scheduled on the point (runs after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
+			lines.push(`  first, schedule the heal on the point (runs after ${Math.round(plan.ttlMs / 1000)} s even if labwatch dies):`, `    ${display(timer)}`);
 		}
+		lines.push('  cut:', ...entry.cut.map(argv => `    ${display(argv)}`));
+		if (entry.input) lines.push('  rules (the standard input of pfctl -f -):', ...entry.input.trimEnd().split('\n').map(line => `    ${line}`));
 		if (entry.note) lines.push(`  note: ${entry.note}`);
-		lines.push('  heal (labwatch heal; each -D repeats until none is left):', ...entry.heal.map(argv => `    ${display(argv)}`));
+		const healTitle = entry.point.firewall === 'pf' ? '  heal (labwatch heal; -X releases the reference the cut took):' : '  heal (labwatch heal; each -D repeats until none is left):';
+		lines.push(healTitle, ...entry.heal.map(argv => `    ${display(argv)}`));
 	});
 	if (usesScript) lines.push('', 'HEAL_SCRIPT (heals only while the chain still carries this drill id):', ...healScript.split('\n').map(line => `    ${line}`));
+	if (usesPfScript) lines.push('', 'PF_ARM_SCRIPT (flushes the anchor only while it carries this drill id; always releases its own pf reference):', ...pfArmScript.split('\n').map(line => `    ${line}`));
 	return `${lines.join('\n')}\n`;
 }
 
@@ -109,6 +126,7 @@ export async function runPartitionCommand(options: PartitionCommandOptions): Pro
 			}
 		}
 		const cut = await runner.cut({ttlMs: options.ttlMs, force: options.force});
+		printWarnings(runner, stderr);
 		if (!cut.ok) {
 			stderr.write(`labwatch: ${cut.error}\n`);
 			return cut.error.startsWith('refusing') ? 2 : 1;
@@ -133,7 +151,9 @@ export async function runPartitionCommand(options: PartitionCommandOptions): Pro
 				const timer = setTimeout(done, cut.value.plan.ttlMs);
 				process.on('SIGINT', done);
 			});
-			return printHeal(await runner.heal('labwatch partition (ttl)'), stdout, stderr);
+			const healed = await runner.heal('labwatch partition (ttl)');
+			printWarnings(runner, stderr);
+			return printHeal(healed, stdout, stderr);
 		}
 		return 0;
 	} finally {
@@ -146,17 +166,34 @@ function printHeal(result: Awaited<ReturnType<DrillRunner['heal']>>, stdout: Out
 		stderr.write(`labwatch: ${result.error}\n`);
 		return 1;
 	}
+	if (result.value.dryRun) {
+		for (const entry of result.value.wouldRemove ?? []) {
+			if (entry.error) stdout.write(`${entry.point}: cannot look: ${entry.error}\n`);
+			else if (entry.found.length === 0) stdout.write(`${entry.point}: clean, nothing to remove\n`);
+			else {
+				stdout.write(`${entry.point}: would remove\n`);
+				for (const line of entry.found) stdout.write(`    ${line}\n`);
+				stdout.write('  by running:\n');
+				for (const argv of entry.commands) stdout.write(`    ${formatCommand(argv)}\n`);
+			}
+		}
+		if (result.value.drillIds.length > 0) stdout.write(`drill ${result.value.drillIds.join(', ')}\n`);
+		stdout.write('dry run: nothing changed\n');
+		return (result.value.wouldRemove ?? []).some(entry => entry.error) ? 1 : 0;
+	}
 	for (const outcome of result.value.outcomes) stdout.write(`${outcome.point}: ${outcome.applied ? 'removed the labwatch rules, verified' : 'clean, nothing to remove'}\n`);
 	if (result.value.drillIds.length > 0) stdout.write(`healed drill ${result.value.drillIds.join(', ')}\n`);
 	if (result.value.reportPath) stdout.write(`report: ${result.value.reportPath}\n`);
 	return 0;
 }
 
-/** `labwatch heal`: removes every labwatch rule found at every point, even from a crashed run. */
-export async function runHealCommand(options: DrillCommandOptions): Promise<number> {
+/** `labwatch heal [--dry-run]`: removes every labwatch rule found at every point, even from a crashed run. */
+export async function runHealCommand(options: DrillCommandOptions & {dryRun?: boolean}): Promise<number> {
 	const runner = runnerFor(options, 'labwatch heal');
 	try {
-		return printHeal(await runner.heal('labwatch heal'), options.stdout, options.stderr);
+		const result = await runner.heal('labwatch heal', {dryRun: options.dryRun});
+		printWarnings(runner, options.stderr);
+		return printHeal(result, options.stdout, options.stderr);
 	} finally {
 		runner.dispose();
 	}
@@ -171,7 +208,7 @@ export async function runDrillsCommand(options: Omit<DrillCommandOptions, 'confi
 		return 0;
 	}
 	for (const id of ids) {
-		let report: TimelineReport & {points?: string[]; outcome?: string};
+		let report: TimelineReport & {points?: string[]; outcome?: string; demo?: boolean};
 		try {
 			report = JSON.parse(await readFile(journal.reportPath(id, 'json'), 'utf8')) as typeof report;
 		} catch {
@@ -183,7 +220,10 @@ export async function runDrillsCommand(options: Omit<DrillCommandOptions, 'confi
 		const detected = (report.signals ?? [])
 			.filter(signal => signal.detectMs !== undefined)
 			.map(signal => `${signal.signal} ${(signal.detectMs! / 1000).toFixed(1)} s${signal.detectOk === false ? ' (over goal)' : ''}`);
-		options.stdout.write(`${id}  ${when}  cut for ${heal}  ${(report.points ?? []).join(', ')}  ${detected.join('; ') || 'no signals seen'}\n`);
+		// Simulated drills are marked, including those written before the demo had a state directory of its own.
+		const points = report.points ?? [];
+		const demo = report.demo === true || (points.length > 0 && points.every(point => point.endsWith('(sim)')));
+		options.stdout.write(`${id}  ${when}  cut for ${heal}  ${points.join(', ')}  ${detected.join('; ') || 'no signals seen'}${demo ? '  (demo)' : ''}\n`);
 		options.stdout.write(`    ${journal.reportPath(id, 'md')}\n`);
 	}
 	return 0;

@@ -9,7 +9,8 @@ export interface Executor {
 	readonly description: string;
 	/** The full argv that `run(args)` executes, for plans and the journal. */
 	argv(args: string[]): string[];
-	run(args: string[]): Promise<CommandResult>;
+	/** input: the command's standard input (pfctl -f -), else none. */
+	run(args: string[], input?: string): Promise<CommandResult>;
 }
 
 export interface ExecutorOptions {
@@ -20,11 +21,11 @@ export interface ExecutorOptions {
 }
 
 /** Runs an argv with execa and never throws: a missing program or a timeout comes back as exit code -1. */
-export async function runArgv(argv: string[], timeoutMs = 15_000): Promise<CommandResult> {
+export async function runArgv(argv: string[], timeoutMs = 15_000, input?: string): Promise<CommandResult> {
 	const [file, ...args] = argv;
 	if (!file) return {exitCode: -1, stdout: '', stderr: 'empty command'};
 	try {
-		const result = await execa(file, args, {reject: false, timeout: timeoutMs, stdin: 'ignore', encoding: 'utf8'});
+		const result = await execa(file, args, {reject: false, timeout: timeoutMs, encoding: 'utf8', ...(input === undefined ? {stdin: 'ignore' as const} : {input})});
 		const stderr = String(result.stderr ?? '');
 		if (typeof result.exitCode === 'number') return {exitCode: result.exitCode, stdout: String(result.stdout ?? ''), stderr};
 		return {exitCode: -1, stdout: String(result.stdout ?? ''), stderr: stderr || result.shortMessage || 'command failed'};
@@ -38,7 +39,7 @@ export function executorFor(point: EnforcementPoint, options: ExecutorOptions = 
 	return {
 		description: point.label,
 		argv: args => programArgv(point, args, sshExtra),
-		run: args => runArgv(programArgv(point, args, sshExtra), options.timeoutMs),
+		run: (args, input) => runArgv(programArgv(point, args, sshExtra), options.timeoutMs, input),
 	};
 }
 

@@ -30,6 +30,16 @@ export interface PointDriver {
 	heal(): Promise<PointOutcome>;
 	/** The drill ids found at the point; empty with present=false when nothing of ours is there. */
 	inspect(): Promise<Result<{present: boolean; drillIds: string[]}>>;
+	/** What heal() would remove and the commands it would run, from a listing alone (heal --dry-run). */
+	preview(): Promise<Result<HealPreview>>;
+}
+
+export interface HealPreview {
+	drillIds: string[];
+	/** The rules found, as the point lists them. */
+	found: string[];
+	/** Full argv, in order, as heal() would run them. */
+	commands: string[][];
 }
 
 class Recorder {
@@ -83,37 +93,38 @@ export function iptablesDriver(point: EnforcementPoint, chain: string, executor:
 				left,
 				applied: recorder.commands.length > 1,
 			});
+			// The timer is armed before the first change at the point: from then on, whatever step a kill -9 lands
+			// on, the timer removes what is there (its script also heals a chain not yet tagged by any drill).
+			const timer = await schedule();
+			if (!timer.ok) return fail(timer.error);
+			const withTimer = (outcome: PointOutcome): PointOutcome => ({...outcome, timer: timer.value});
 			const before = await recorder.list();
-			if (!before.ok) return fail(before.error);
+			if (!before.ok) return withTimer(fail(before.error));
 			const state = chainState(before.value, chain);
 			if (!state.exists) {
 				const created = await recorder.run(createChainArgs(chain));
-				if (created.exitCode !== 0) return fail(`cannot create ${chain}: ${firstLine(created.stderr)}`);
+				if (created.exitCode !== 0) return withTimer(fail(`cannot create ${chain}: ${firstLine(created.stderr)}`));
 			} else if (state.rules.length > 0) {
 				// Our own chain only: the rules are rewritten with this drill's tag, so a second cut leaves one set.
 				const flushed = await recorder.run(flushChainArgs(chain));
-				if (flushed.exitCode !== 0) return fail(`cannot flush ${chain}: ${firstLine(flushed.stderr)}`);
+				if (flushed.exitCode !== 0) return withTimer(fail(`cannot flush ${chain}: ${firstLine(flushed.stderr)}`));
 			}
 			for (const args of dropRuleArgs(chain, point.peers, drillId)) {
 				const added = await recorder.run(args);
-				if (added.exitCode !== 0) return fail(`cannot add a rule to ${chain}: ${firstLine(added.stderr)}`);
+				if (added.exitCode !== 0) return withTimer(fail(`cannot add a rule to ${chain}: ${firstLine(added.stderr)}`));
 			}
-			// The timer goes in before the jumps: no moment exists where the cut is live and nothing will heal it.
-			const timer = await schedule();
-			if (!timer.ok) return fail(timer.error);
 			for (const builtin of jumpChains(routes)) {
 				const jumps = state.jumps.filter(rule => rule.chain === builtin);
 				const first = before.value.rules.find(rule => rule.chain === builtin);
 				if (jumps.length === 1 && first === jumps[0]) continue;
 				if (jumps.length > 0) await removeJumps(recorder, [builtin]);
 				const inserted = await recorder.run(insertJumpArgs(builtin, chain));
-				if (inserted.exitCode !== 0)
-					return {...fail(`cannot insert the jump in ${builtin}: ${firstLine(inserted.stderr)}`), timer: timer.value};
+				if (inserted.exitCode !== 0) return withTimer(fail(`cannot insert the jump in ${builtin}: ${firstLine(inserted.stderr)}`));
 			}
 			const after = await recorder.list();
-			if (!after.ok) return {...fail(after.error), timer: timer.value};
+			if (!after.ok) return withTimer(fail(after.error));
 			const problems = verifyCut(after.value, chain, point.peers, drillId, routes);
-			if (problems.length > 0) return {...fail(`cut not verified: ${problems[0]}`, problems), timer: timer.value};
+			if (problems.length > 0) return withTimer(fail(`cut not verified: ${problems[0]}`, problems));
 			return {point: point.label, ok: true, commands: recorder.commands, timer: timer.value, applied: true};
 		},
 
@@ -140,6 +151,17 @@ export function iptablesDriver(point: EnforcementPoint, chain: string, executor:
 			if (left.length > 0)
 				return {point: point.label, ok: false, commands: recorder.commands, error: `heal not verified: still there: ${left.join('; ')}`, left, applied: true};
 			return {point: point.label, ok: true, commands: recorder.commands, applied: state.exists || state.jumps.length > 0};
+		},
+
+		async preview() {
+			const listing = await new Recorder(executor).list();
+			if (!listing.ok) return listing;
+			const state = chainState(listing.value, chain);
+			const commands = [
+				...state.jumps.map(rule => executor.argv(['-w', '-D', rule.chain, ...rule.spec])),
+				...(state.exists ? [executor.argv(flushChainArgs(chain)), executor.argv(deleteChainArgs(chain))] : []),
+			];
+			return {ok: true, value: {drillIds: state.drillIds, found: verifyHeal(listing.value, chain), commands}};
 		},
 
 		async inspect() {

@@ -11,6 +11,11 @@ export function stateDirFrom(env: NodeJS.ProcessEnv = process.env): string {
 	return join(base, 'labwatch');
 }
 
+/** The demo's drills (the TUI's --demo, the simulator's points) live apart from the real ones. */
+export function demoStateDir(env: NodeJS.ProcessEnv = process.env): string {
+	return join(stateDirFrom(env), 'demo');
+}
+
 export interface JournalPointEntry {
 	point: string;
 	ok: boolean;
@@ -52,24 +57,43 @@ export class Journal {
 		}
 	}
 
-	/** Every readable line; a torn last line (a crash mid-write) is skipped. */
+	/** Lines skipped by the last read (torn, not JSON, not an entry), and why the file could not be read. */
+	lastRead: {skipped: number; error?: string} = {skipped: 0};
+
+	/** Every well-formed entry; anything else (a torn last line, `null`, a stray edit) is skipped and counted. */
 	async read(): Promise<JournalEntry[]> {
 		let text: string;
 		try {
 			text = await readFile(this.path, 'utf8');
-		} catch {
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			this.lastRead = {skipped: 0, error: code === 'ENOENT' ? undefined : oneLine(error)};
 			return [];
 		}
 		const entries: JournalEntry[] = [];
+		let skipped = 0;
 		for (const line of text.split('\n')) {
 			if (!line.trim()) continue;
+			let parsed: unknown;
 			try {
-				entries.push(JSON.parse(line) as JournalEntry);
+				parsed = JSON.parse(line);
 			} catch {
-				// skip
+				skipped += 1;
+				continue;
 			}
+			const entry = journalEntryFrom(parsed);
+			if (entry) entries.push(entry);
+			else skipped += 1;
 		}
+		this.lastRead = {skipped};
 		return entries;
+	}
+
+	/** One line about the last read, when it was not clean. */
+	readWarning(): string | undefined {
+		if (this.lastRead.error) return `journal ${this.path} unreadable: ${this.lastRead.error}`;
+		if (this.lastRead.skipped > 0) return `journal ${this.path}: skipped ${this.lastRead.skipped} unreadable line${this.lastRead.skipped === 1 ? '' : 's'}`;
+		return undefined;
 	}
 
 	/** The latest successful cut of a drill, if it was not healed since. */
@@ -100,6 +124,52 @@ export class Journal {
 			return [];
 		}
 	}
+}
+
+const entryTypes = new Set(['cut', 'heal', 'rollback', 'refused']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A journal line as an entry, or undefined when it is not one: every field that is read later is checked here. */
+export function journalEntryFrom(value: unknown): JournalEntry | undefined {
+	if (!isRecord(value) || typeof value.type !== 'string' || !entryTypes.has(value.type) || typeof value.atMs !== 'number') return undefined;
+	if (value.drillId !== undefined && typeof value.drillId !== 'string') return undefined;
+	const results = (Array.isArray(value.results) ? value.results : []).filter(isRecord).map(result => {
+		const timer = isRecord(result.timer) ? result.timer : undefined;
+		return {
+			point: typeof result.point === 'string' ? result.point : '',
+			ok: result.ok === true,
+			commands: Array.isArray(result.commands) ? (result.commands as JournalPointEntry['commands']) : [],
+			...(timer && typeof timer.dueMs === 'number'
+				? {
+						timer: {
+							kind: typeof timer.kind === 'string' ? timer.kind : '',
+							dueMs: timer.dueMs,
+							...(typeof timer.pid === 'number' ? {pid: timer.pid} : {}),
+							...(typeof timer.startTime === 'string' ? {startTime: timer.startTime} : {}),
+						},
+					}
+				: {}),
+		};
+	});
+	return {
+		type: value.type as JournalEntry['type'],
+		atMs: value.atMs,
+		drillId: value.drillId as string | undefined,
+		ttlMs: typeof value.ttlMs === 'number' ? value.ttlMs : undefined,
+		points: Array.isArray(value.points) ? value.points.filter((point): point is string => typeof point === 'string') : [],
+		ok: value.ok === true,
+		error: typeof value.error === 'string' ? value.error : undefined,
+		results,
+		by: typeof value.by === 'string' ? value.by : undefined,
+		pid: typeof value.pid === 'number' ? value.pid : 0,
+	};
+}
+
+function oneLine(error: unknown): string {
+	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
 /** temp file in the same directory, fsync, rename: a reader sees the old file or the new one, never half. */

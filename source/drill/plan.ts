@@ -2,14 +2,17 @@
 // show exactly what a cut will run.
 import type {Config, DrillPointConfig} from '../config/schema.js';
 import type {EnforcementPoint, Result} from './types.js';
-import {validChain, validContainer, validIpv4, validNetns, validSshDestination, validUrl} from './validate.js';
+import {validAnchor, validChain, validContainer, validIpv4, validNetns, validSshDestination, validUrl} from './validate.js';
+import {defaultAnchor, pfCutArgs, pfHealArgs, pfRules} from './pf.js';
 import {cutPlan, healPlan} from './rules.js';
 import {programArgv} from './argv.js';
 
 function describe(point: Omit<EnforcementPoint, 'label'>): string {
 	switch (point.via) {
 		case 'ssh':
-			return `${point.host} (ssh ${point.destination})`;
+			return `${point.host} (ssh ${point.destination}${point.firewall === 'pf' ? ', pf' : ''})`;
+		case 'pf':
+			return `${point.host} (pf ${point.anchor})`;
 		case 'docker':
 			return `${point.host} (docker ${point.container})`;
 		case 'netns':
@@ -52,6 +55,12 @@ function resolvePoint(config: Config, raw: DrillPointConfig): Result<Enforcement
 	if (raw.via === 'ssh') point.destination = raw.destination;
 	if (raw.via === 'docker') point.container = raw.container;
 	if (raw.via === 'netns') point.netns = raw.netns;
+	if (raw.via === 'pf' || (raw.via === 'ssh' && raw.os === 'darwin')) {
+		const anchor = validAnchor(raw.anchor ?? defaultAnchor);
+		if (!anchor.ok) return {ok: false, error: `drill point ${raw.host}: ${anchor.error}`};
+		point.anchor = anchor.value;
+		point.firewall = 'pf';
+	}
 	return {ok: true, value: {...point, label: describe(point)}};
 }
 
@@ -88,6 +97,8 @@ export interface PointPlan {
 	heal: string[][];
 	/** Shown instead of commands for sim points. */
 	note?: string;
+	/** pf: the rules given to `pfctl -f -` on its standard input. */
+	input?: string;
 }
 
 export function planPoint(point: EnforcementPoint, chain: string, drillId: string, ttlMs: number): PointPlan {
@@ -98,6 +109,14 @@ export function planPoint(point: EnforcementPoint, chain: string, drillId: strin
 			cut: [['POST', `${point.url}/_sim/partition`, body]],
 			heal: [['POST', `${point.url}/_sim/heal`, JSON.stringify({drillId})]],
 			note: 'the simulator has no timer of its own: this labwatch process heals it when the TTL runs out',
+		};
+	}
+	if (point.firewall === 'pf') {
+		return {
+			point,
+			cut: pfCutArgs(point.anchor!).map(args => programArgv(point, args)),
+			heal: pfHealArgs(point.anchor!).map(args => programArgv(point, args)),
+			input: pfRules(point.peers, drillId),
 		};
 	}
 	return {

@@ -18,7 +18,7 @@ export function refusal(input: SafetyInput): string | undefined {
 	const client = input.sshConnection?.trim().split(/\s+/)[0];
 	if (client && isIpv4(client)) {
 		// Only a cut on this machine's own stack can drop the session labwatch runs in.
-		const here = input.points.find(point => (point.via === 'local' || point.via === 'sudo') && point.peers.includes(client));
+		const here = input.points.find(point => (point.via === 'local' || point.via === 'sudo' || point.via === 'pf') && point.peers.includes(client));
 		if (here)
 			return `refusing to cut: labwatch is reached over SSH from ${client}, which the cut at ${here.label} drops (pass --force to cut anyway)`;
 	}

@@ -80,5 +80,14 @@ export function simDriver(point: EnforcementPoint): PointDriver {
 		async inspect() {
 			return state([]);
 		},
+		async preview() {
+			const found = await state([]);
+			if (!found.ok) return found;
+			if (!found.value.present) return {ok: true, value: {drillIds: [], found: [], commands: []}};
+			return {
+				ok: true,
+				value: {drillIds: found.value.drillIds, found: [`simulated partition${found.value.drillIds.length > 0 ? ` (drill ${found.value.drillIds.join(', ')})` : ''}`], commands: [['POST', `${base}/_sim/heal`]]},
+			};
+		},
 	};
 }

@@ -99,6 +99,8 @@ export class TimelineRecorder {
 	private readonly marks: TimelineMark[] = [];
 	private readonly detected = new Map<string, number>();
 	private readonly recovered = new Map<string, number>();
+	/** Signals seen failing and then fine again before the heal was known (a heal noticed late), since when. */
+	private readonly fineSince = new Map<string, number>();
 	private cutAtMs?: number;
 	private healAtMs?: number;
 
@@ -123,6 +125,13 @@ export class TimelineRecorder {
 		if (this.healAtMs !== undefined || this.cutAtMs === undefined) return;
 		this.healAtMs = atMs;
 		this.push('heal applied', atMs, this.cutAtMs);
+		// Recoveries seen between the real heal and the moment it was known count from the real heal.
+		for (const signal of this.signals) {
+			const since = this.fineSince.get(signal.detect);
+			if (since === undefined || since < atMs || this.recovered.has(signal.recover)) continue;
+			this.recovered.set(signal.recover, since);
+			this.push(signal.recover, since, atMs);
+		}
 	}
 
 	observe(snapshot: LabSnapshot): boolean {
@@ -134,6 +143,9 @@ export class TimelineRecorder {
 				this.detected.set(signal.detect, snapshot.atMs);
 				this.push(signal.detect, snapshot.atMs, this.cutAtMs);
 			}
+			if (failing === true) this.fineSince.delete(signal.detect);
+			else if (failing === false && this.healAtMs === undefined && this.detected.has(signal.detect) && !this.fineSince.has(signal.detect))
+				this.fineSince.set(signal.detect, snapshot.atMs);
 			// Recovery counts only after the heal, and only for a signal that was seen failing.
 			if (failing === false && this.healAtMs !== undefined && this.detected.has(signal.detect) && !this.recovered.has(signal.recover)) {
 				this.recovered.set(signal.recover, snapshot.atMs);
@@ -192,10 +204,10 @@ function verdict(ok: boolean | undefined, ms: number | undefined): string {
 	return ok ? 'ok' : 'over goal';
 }
 
-export function reportMarkdown(report: TimelineReport, extra: {points: string[]; ttlMs?: number; outcome: string}): string {
+export function reportMarkdown(report: TimelineReport, extra: {points: string[]; ttlMs?: number; outcome: string; demo?: boolean}): string {
 	const iso = (ms: number | undefined): string => (ms === undefined ? '—' : new Date(ms).toISOString());
 	const lines = [
-		`# Partition drill ${report.drillId}`,
+		`# Partition drill ${report.drillId}${extra.demo ? ' (demo: simulated homelab)' : ''}`,
 		'',
 		`- Points: ${extra.points.join(', ') || '—'}`,
 		`- Cut: ${iso(report.cutAtMs)}`,

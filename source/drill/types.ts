@@ -34,7 +34,7 @@ export interface DrillProgress {
 /** Errors are values: a one-line message, never a stack trace at the user. */
 export type Result<T> = {ok: true; value: T} | {ok: false; error: string};
 
-export type Via = 'local' | 'sudo' | 'ssh' | 'docker' | 'netns' | 'sim';
+export type Via = 'local' | 'sudo' | 'ssh' | 'docker' | 'netns' | 'sim' | 'pf';
 
 /** One place where rules go, resolved from config and validated. */
 export interface EnforcementPoint {
@@ -48,6 +48,10 @@ export interface EnforcementPoint {
 	container?: string;
 	netns?: string;
 	url?: string;
+	/** pf points (via pf, or ssh to a Mac): the anchor holding the rules. */
+	anchor?: string;
+	/** The point's packet filter: pf for via pf and ssh with os darwin, else iptables. */
+	firewall?: 'iptables' | 'pf';
 }
 
 export interface CommandResult {
@@ -68,6 +72,10 @@ export interface HealTimer {
 	/** How it was scheduled: "detached sh (pid 1234)", "remote nohup sh (pid 99)", "in-process". */
 	kind: string;
 	pid?: number;
+	/** The timer process's start time as read when it was scheduled: a heal signals it only if it still matches. */
+	startTime?: string;
+	/** pf: the enable reference `pfctl -E` gave; released with `pfctl -X` on heal, so a pf enabled by others stays on. */
+	token?: string;
 	/** When the timer fires (ms since epoch). */
 	dueMs: number;
 }

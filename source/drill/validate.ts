@@ -25,6 +25,10 @@ export const validSshDestination = (value: unknown): Result<string> =>
 	check(sshDestinationPattern, 'ssh destination (expected user@host)', value);
 export const validDrillId = (value: unknown): Result<string> => check(drillIdPattern, 'drill id', value);
 
+// pf anchor paths: words of letters, digits, _ . - joined by "/", never starting with "-".
+const anchorPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}(\/[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}){0,3}$/;
+export const validAnchor = (value: unknown): Result<string> => check(anchorPattern, 'pf anchor (expected a name like com.apple/labwatch)', value);
+
 export function validUrl(value: unknown): Result<string> {
 	if (typeof value !== 'string') return {ok: false, error: `invalid URL: ${JSON.stringify(value)}`};
 	try {

@@ -9,7 +9,8 @@ export async function wireSources(lab: Lab): Promise<TuiWiring> {
 	const {DrillRunner} = await import('../drill/runner.js');
 	const budgets = await startBudgets(lab);
 	const {store} = lab;
-	const runner = new DrillRunner({config: lab.config, by: 'tui'});
+	const {drillRunnerOptions} = await import('./drill-intents.js');
+	const runner = new DrillRunner(drillRunnerOptions(lab));
 	const publish = () => {
 		const {partition, progress} = runner.status();
 		store.setDrill(partition, progress);

@@ -22,7 +22,7 @@ const badFiles: Array<[string, string]> = [
 	[`${base}prometheus: {url: http://x:9090, interval: soon}`, 'config.yaml: prometheus.interval: expected a duration like 5s (from 1s to 1h), got "soon"'],
 	[`${base}prometheus: {url: "192.168.1.10:9090"}`, 'config.yaml: prometheus.url: expected a URL like http://192.168.1.10:9090'],
 	[`${base}drill: {points: [{host: m1, via: ssh}]}`, 'config.yaml: drill.points.0.destination: required with via: ssh'],
-	[`${base}drill: {points: [{host: m1, via: teleport}]}`, 'config.yaml: drill.points.0.via: expected one of local, sudo, ssh, docker, netns, sim'],
+	[`${base}drill: {points: [{host: m1, via: teleport}]}`, 'config.yaml: drill.points.0.via: expected one of local, sudo, ssh, docker, netns, sim, pf'],
 	[`${base}drill: {chain: INPUT}`, 'config.yaml: drill.chain: expected a chain name starting with LABWATCH-'],
 	[`clusters: 5\nhosts: {}`, 'config.yaml: clusters: expected a mapping'],
 	[`clusters: {}\nhosts: {}`, 'config.yaml: clusters: expected at least one cluster'],

@@ -97,7 +97,7 @@ describe('the dead-man timer command', () => {
 		assert.deepEqual(scheduleArgv(point('docker', {container: 'kind-m1'}), 'LABWATCH-PARTITION', 'd1', 60_000).slice(0, 6), ['docker', 'exec', '-d', 'kind-m1', 'sh', '-c']);
 		const ssh = scheduleArgv(point('ssh', {destination: 'root@m1'}), 'LABWATCH-PARTITION', 'd1', 60_000);
 		assert.equal(ssh.at(-2), '--');
-		assert.equal(ssh.at(-1), `nohup sh -c ${shellQuote(healScript)} sh '60' 'LABWATCH-PARTITION' 'd1' 'iptables' >/dev/null 2>&1 </dev/null & echo $!`);
+		assert.equal(ssh.at(-1), `nohup sh -c ${shellQuote(healScript)} sh '60' 'LABWATCH-PARTITION' 'd1' 'iptables' >/dev/null 2>&1 </dev/null & echo $!; echo $(ps -o lstart= -p $!)`);
 	});
 });
 

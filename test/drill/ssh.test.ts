@@ -10,6 +10,7 @@ import {hasCommand, isRoot, needs} from '../support/infra.js';
 import {chainState, parseListing} from '../../source/drill/rules.js';
 import {createLab, run, waitFor, type NetnsLab} from './netns-lab.js';
 import {startCutter} from './fixtures/cutter.js';
+import {controlPath} from '../../source/drill/ssh-control.js';
 
 const sshd = '/usr/sbin/sshd';
 const ready = isRoot && hasCommand('iptables') && hasCommand('ip') && hasCommand('curl') && hasCommand('ssh') && hasCommand('ssh-keygen') && hasCommand(sshd);
@@ -71,6 +72,16 @@ describe('partition drill via ssh to an sshd in a network namespace', () => {
 		if (dir) rmSync(dir, {recursive: true, force: true});
 	});
 
+	/** Asks the kept connection's master (ssh -O check|exit) from namespace A; true when it answered. */
+	const master = (command: 'check' | 'exit'): boolean => {
+		try {
+			run('ip', ['netns', 'exec', lab!.nsA, 'ssh', '-O', command, '-o', `ControlPath=${controlPath(dir, `root@${lab!.addressB}`, sshExtra)}`, `root@${lab!.addressB}`]);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+
 	const point = () => ({host: 'b', via: 'ssh', destination: `root@${lab!.addressB}`, peers: [lab!.addressA2]});
 	const chainAtB = () => chainState(parseListing(lab!.sh(lab!.nsB, ['iptables', '-w', '-S'])), chain);
 
@@ -93,11 +104,14 @@ describe('partition drill via ssh to an sshd in a network namespace', () => {
 		const cutter = startCutter({config: lab!.rawConfig([point()]), stateDir: dir, ttlMs: 30_000, sshExtra, force: true}, lab!.nsA);
 		try {
 			assert.match(await cutter.next(['CUT', 'FAILED']), /^CUT /);
+			t.diagnostic(await cutter.next(['TIMING cut']));
+			assert.equal(master('check'), true, 'the cut kept one connection to B open (ControlMaster), under the state dir');
 			assert.equal(chainAtB().exists, true);
 			assert.equal(lab!.reachable(lab!.addressA2), false, 'the dropped address cannot reach B');
 			assert.equal(lab!.reachable(lab!.addressA), true, 'the control address still can');
 			cutter.child.stdin!.write('heal\n');
 			assert.equal(await cutter.next(['HEALED', 'FAILED']), 'HEALED');
+			t.diagnostic(await cutter.next(['TIMING heal']));
 			assert.equal(lab!.iptablesSave(lab!.nsB), saved);
 			assert.equal(lab!.reachable(lab!.addressA2), true);
 		} finally {
@@ -118,6 +132,9 @@ describe('partition drill via ssh to an sshd in a network namespace', () => {
 			cutter.kill();
 			assert.match(line, /^CUT /);
 			assert.equal(chainAtB().exists, true);
+			// The kept connection goes too: the heal must not depend on it.
+			master('exit');
+			assert.equal(master('check'), false);
 			await waitFor(() => !chainAtB().exists && chainAtB().jumps.length === 0, cutAtMs + ttlMs + 2000 - Date.now(), 'the remote dead-man heal');
 			assert.equal(lab!.iptablesSave(lab!.nsB), saved);
 		} finally {
