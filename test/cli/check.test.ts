@@ -133,7 +133,7 @@ test('bad input: one line naming the file, key or flag; exit 2; no stack trace',
 	assert.equal(result.stdout, '');
 	result = await labwatch(['check', '--config', configPath, '--timeout', 'soon']);
 	assert.equal(result.code, 2);
-	assert.equal(result.stderr, 'labwatch: --timeout: expected a duration like 5s, got "soon"\n');
+	assert.equal(result.stderr, 'labwatch: --timeout "soon": not a duration (write it like 5s, 1m30s or 500ms)\n');
 	const missingContext = join(directory, 'missing-context.yaml');
 	writeFileSync(missingContext, stringify({kubeconfig: join(directory, 'kubeconfig.yaml'), clusters: {m3: {context: 'kind-m3', host: 'm3'}}, hosts: {m3: {memory: '4GiB', address: '10.0.0.3'}}}));
 	result = await labwatch(['check', '--config', missingContext]);
@@ -141,7 +141,7 @@ test('bad input: one line naming the file, key or flag; exit 2; no stack trace',
 	assert.match(result.stderr, /^labwatch: kubeconfig .*kubeconfig\.yaml: no context "kind-m3" \(it has: sim-m1, sim-m2\)\n$/);
 	result = await labwatch(['frobnicate']);
 	assert.equal(result.code, 2);
-	assert.equal(result.stderr, 'labwatch: unknown command "frobnicate" (see labwatch --help)\n');
+	assert.equal(result.stderr, 'labwatch: unknown command "frobnicate" (commands: check, init, sim, partition, heal, drills; see labwatch --help)\n');
 });
 
 test('the TUI without a terminal says so and points to check', () => {
