@@ -115,7 +115,13 @@ test('nothing known: verdict unknown with the reason', () => {
 	assert.equal(m2.actualSource, 'none');
 	assert.equal(m2.actualBytes, undefined);
 	assert.equal(m2.headroomBytes, undefined);
-	assert.deepEqual(m2.verdict, {level: 'unknown', reasons: ['no memory data for m2: Prometheus not configured; no pods known yet from m2']});
+	// A live cluster whose pods have not been listed yet is waited for, not reported missing.
+	assert.deepEqual(m2.waiting, ['pods from m2']);
+	assert.deepEqual(m2.verdict, {level: 'unknown', reasons: ['m2 memory: waiting for pods from m2']});
+	// An unreachable one is missing, and says why.
+	const unreachable = {...cluster('m2', 'm2', [], false), connection: {phase: 'unreachable' as const, sinceMs: 0}, stale: true};
+	const cut = computeBudgets(config, [unreachable], undefined, nowMs)[1]!;
+	assert.deepEqual(cut.verdict, {level: 'unknown', reasons: ['no memory data for m2: Prometheus not configured; m2 unreachable']});
 });
 
 test('a cluster target down is named when working sets are missing', () => {

@@ -291,12 +291,12 @@ test('budgets: a placeholder until they report, then a bar per host; b opens the
 	const {store} = homelab();
 	const app = renderApp(store);
 	await settle();
-	assert.match(app.frame(), /memory budgets: not reporting yet/);
+	assert.match(app.frame(), /memory budgets: waiting for the first answer/);
 	assert.equal(await app.press('b'), app.frame(), 'b does nothing without budgets');
 	store.setBudgets([hostBudget('m1'), hostBudget('m2', {actualBytes: 7.5 * 2 ** 30, verdict: {level: 'warn', reasons: ['m2 over plan']}})], undefined);
 	await settle();
 	const line = lineWith(app.frame(), '8.0/16.0 GiB');
-	assert.match(line, /^m1 [█▓·░│]+ 8\.0\/16\.0 GiB · req 9\.0 · free 6\.0 [▁▂▃▄▅▆▇█]+ OK$/);
+	assert.match(line, /^m1 [█▓·░│]+ 8\.0\/16\.0 GiB · req 9\.0 · free 6\.0\s+[▁▂▃▄▅▆▇█]+ OK$/);
 	assert.match(lineWith(app.frame(), '7.5/16.0 GiB'), /WARNING$/);
 	let frame = await app.press('b');
 	assert.match(frame, /memory budget m1 \(1\/2, Tab next host\)/);
