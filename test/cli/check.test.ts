@@ -50,7 +50,7 @@ test('healthy: OK, exit 0, one line per cluster, gateway and host', async () => 
 	assert.equal(result.code, 0, result.stdout + result.stderr);
 	const lines = result.stdout.trim().split('\n');
 	assert.equal(lines[0], 'LABWATCH OK - 2/2 clusters live');
-	assert.match(result.stdout, /^m1 OK live, nodes 3\/3 Ready, pods \d+ running 0 pending 0 failed of \d+$/m);
+	assert.match(result.stdout, /^m1 OK live, nodes 3\/3 Ready, pods \d+ running 0 failing 0 pending 0 failed \d+ succeeded of \d+$/m);
 	assert.match(result.stdout, /^m2 OK live, nodes 2\/2 Ready/m);
 	assert.match(result.stdout, /^gateway m1 OK →m2 connected/m);
 	assert.match(result.stdout, /^host m1 OK .* used of 62 GiB usable \(node-exporter-linux\)$/m);

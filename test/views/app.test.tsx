@@ -12,7 +12,7 @@ test('both clusters side by side at 100 columns, live, with nodes, pods and the 
 	const titles = lineWith(frame, 'm1 · kind-m1-cluster');
 	assert.match(titles, /m2 · kind-m2-cluster/, 'titles share a row');
 	assert.match(frame, /^labwatch · DEMO · 20:14 · WARNING m1 1 pod failing: apps\/worker-5d8b CrashLoopBackOff\n/);
-	assert.match(frame, /nodes 2\/2 Ready · pods 4 running\s/);
+	assert.match(frame, /nodes 2\/2 Ready · pods 3 running, 1 failing\s/);
 	assert.match(frame, /nodes 1\/1 Ready · pods 2 running, 1 pending/);
 	assert.match(frame, /gw m1-gw active · →m2 connected 0\.69ms/);
 	assert.match(frame, /gw m2-gw active · →m1 connected 0\.69ms/);
@@ -335,7 +335,7 @@ test('a burst of store changes is one frame; nothing renders while nothing chang
 	}
 	await new Promise(resolve => setTimeout(resolve, 150));
 	assert.equal(app.frames.length - before, 1, 'one frame for the whole burst');
-	assert.match(app.frame(), /pods 204 running/);
+	assert.match(app.frame(), /pods 203 running, 1 failing/);
 	const idle = app.frames.length;
 	await new Promise(resolve => setTimeout(resolve, 300));
 	assert.equal(app.frames.length, idle, 'no render while idle');
