@@ -53,6 +53,10 @@ export function routeKey(input: string, key: Key, context: RouterContext): void 
 		case 'help':
 			if (key.escape || input === '?') dispatch({type: 'close'});
 			else if (input === 'q') intents.quit();
+			else if (key.downArrow || input === 'j') dispatch({type: 'help-scroll', delta: 1});
+			else if (key.upArrow || input === 'k') dispatch({type: 'help-scroll', delta: -1});
+			else if (key.pageDown || input === ' ') dispatch({type: 'help-scroll', delta: 10});
+			else if (key.pageUp) dispatch({type: 'help-scroll', delta: -10});
 			return;
 		case 'breakdown':
 			if (key.escape || input === 'b') dispatch({type: 'close'});

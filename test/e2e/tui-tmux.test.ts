@@ -123,9 +123,9 @@ test('labwatch --demo in tmux: both clusters live, a partition turns m2 stale wi
 
 		// ? shows help; Esc closes it.
 		tmux('send-keys', '-t', session, '?');
-		await waitFor('help', 3000, () => /labwatch keys/.test(screen()));
+		await waitFor('help', 3000, () => /labwatch help/.test(screen()));
 		tmux('send-keys', '-t', session, 'Escape');
-		await waitFor('help closed', 3000, () => !/labwatch keys/.test(screen()) && /m2 · sim-m2/.test(screen()));
+		await waitFor('help closed', 3000, () => !/labwatch help/.test(screen()) && /m2 · sim-m2/.test(screen()));
 
 		// q exits 0, and the process is gone.
 		tmux('send-keys', '-t', session, 'q');

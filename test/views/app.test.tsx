@@ -148,7 +148,7 @@ test('? shows every key; Esc closes it; keys meaningless there do nothing', asyn
 	for (const key of ['Ctrl+C', 'Tab', 'j/k', '/', 'Esc', '1  2', '0', 'b', 'p', 'r']) assert.ok(frame.includes(key), `help lists ${key}`);
 	assert.doesNotMatch(frame, /kind-m1-cluster/);
 	frame = await app.press('2', 'j');
-	assert.match(frame, /labwatch keys/);
+	assert.match(frame, /labwatch help/);
 	frame = await app.press(keys.escape);
 	assert.match(frame, /m1 · kind-m1-cluster/);
 	assert.match(lineWith(frame, 'm1 · kind-m1-cluster'), /m2 · kind-m2-cluster/, 'the 2 pressed in help did not zoom');
