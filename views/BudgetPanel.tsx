@@ -104,6 +104,22 @@ function HostLine({host, columns}: {host: HostBudget; columns: BudgetColumns}) {
 		);
 	}
 	const word = levelWords[host.verdict.level];
+	if (host.actualSource === 'none') {
+		// No bar of "?" and "req 0.0" beside a cluster's last known pods: say what is missing.
+		return (
+			<Box height={1}>
+				<Box flexGrow={1}>
+					<Text wrap="truncate-end">
+						{name} <Text dimColor>no memory data{host.sourceNote ? `: ${host.sourceNote}` : ''}</Text>
+					</Text>
+				</Box>
+				<Text bold color={levelColour(theme, host.verdict.level)}>
+					{' '}
+					{word}
+				</Text>
+			</Box>
+		);
+	}
 	const barWidth = barWidthFor(host, columns);
 	const spark = columns.sparkWidth > 0 ? sparkline(host.history, host.limitBytes, columns.sparkWidth, theme.glyphs.spark) : '';
 	return (

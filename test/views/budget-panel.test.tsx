@@ -49,3 +49,20 @@ test('a host still waiting for its first answers says waiting, with no ? numbers
 	assert.doesNotMatch(app.frame(), /\?\/16\.0|req 0\.0|not configured/);
 	app.unmount();
 });
+
+test('a host with no data at all says what is missing, not "?" and "req 0.0"', async () => {
+	const {store} = homelab();
+	const app = renderApp(store);
+	store.setBudgets(
+		[
+			hostBudget('m1'),
+			hostBudget('m2', {limitBytes: 8 * GiB, actualSource: 'none', actualBytes: undefined, headroomBytes: undefined, requestBytes: 0, sourceNote: 'Prometheus down: timeout; m2 unreachable', verdict: {level: 'unknown', reasons: ['no memory data for m2: Prometheus down: timeout; m2 unreachable']}}),
+		],
+		undefined,
+	);
+	await settle();
+	const line = app.frame().split('\n').find(each => each.startsWith('m2 ')) ?? '';
+	assert.match(line, /^m2 no memory data: Prometheus down: timeout; m2 unreachable\s+UNKNOWN$/);
+	assert.doesNotMatch(line, /\?|req 0\.0/);
+	app.unmount();
+});
