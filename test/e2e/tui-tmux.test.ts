@@ -209,7 +209,7 @@ test('tmux 100x30: the first frames never say "not configured" or guess; then bo
 		if (/labwatch/.test(text)) frames.push(text);
 		const m1 = text.split('\n').find(line => /^m1 .*\d+\.\d\/16\.0 GiB/.test(line));
 		const m2 = text.split('\n').find(line => /^m2 .*\d+\.\d\/8\.0 GiB/.test(line));
-		return m1 && m2 && {text, m1, m2};
+		return m1 !== undefined && m2 !== undefined && {text, m1, m2};
 	});
 	assert.ok(frames.length > 0);
 	for (const frame of frames) {
