@@ -147,7 +147,8 @@ export function computeBudgets(
 				} else {
 					actualSource = 'none';
 					const unreachable = snapshots.filter(cluster => cluster.connection.phase === 'unreachable').map(cluster => cluster.name);
-					if (unreachable.length > 0) notes.push(`${unreachable.join(', ')} unreachable`);
+					// The cause first: what Prometheus lacks follows from it.
+					if (unreachable.length > 0) notes.unshift(`${unreachable.join(', ')} unreachable`);
 					else notes.push(clusterNames.length ? `no pods known yet from ${clusterNames.join(', ')}` : `no cluster runs on ${hostName}`);
 				}
 			}

@@ -122,7 +122,7 @@ test('nothing known: verdict unknown with the reason', () => {
 	// An unreachable one is missing, and says why.
 	const unreachable = {...cluster('m2', 'm2', [], false), connection: {phase: 'unreachable' as const, sinceMs: 0}, stale: true};
 	const cut = computeBudgets(config, [unreachable], undefined, nowMs)[1]!;
-	assert.deepEqual(cut.verdict, {level: 'unknown', reasons: ['no memory data for m2: Prometheus not configured; m2 unreachable']});
+	assert.deepEqual(cut.verdict, {level: 'unknown', reasons: ['no memory data for m2: m2 unreachable; Prometheus not configured']});
 });
 
 test('a cluster target down is named when working sets are missing', () => {
