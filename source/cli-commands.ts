@@ -179,7 +179,8 @@ export function parseCommand(argv: string[]): ParsedCommand {
 	const known = new Set(['help', 'h', 'version', 'v', ...Object.keys(spec.flags)]);
 	for (const name of Object.keys(cli.unnormalizedFlags)) {
 		if (known.has(name) || name === '--') continue;
-		const shown = name.length === 1 ? `-${name}` : `--${kebab(name)}`;
+		const negated = cli.unnormalizedFlags[name] === false && !split.rest.includes(`--${kebab(name)}`);
+		const shown = name.length === 1 ? `-${name}` : `--${negated ? 'no-' : ''}${kebab(name)}`;
 		const owners = Object.entries(commands).filter(([, other]) => name in other.flags).map(([owner]) => (owner === 'tui' ? 'the TUI' : owner));
 		const where = command === 'tui' ? 'the TUI' : `labwatch ${command}`;
 		const hint = owners.length > 0 ? `: it applies to ${owners.join(', ')}` : '';

@@ -81,6 +81,7 @@ test('a flag of another command is refused, never ignored', async () => {
 		[['init', '--demo'], '--demo'],
 		[['drills', '--config', 'x.yaml'], '--config'],
 		[['--json'], '--json'],
+		[['check', '--no-life'], '--no-life'],
 	] as const) {
 		const result = await labwatch([...args]);
 		assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
