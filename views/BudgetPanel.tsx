@@ -60,7 +60,9 @@ function BudgetBar({host, width, theme}: {host: HostBudget; width: number; theme
 export function budgetNumbers(host: HostBudget, sep: string): string {
 	const estimated = host.actualSource === 'requests' ? '~' : '';
 	const used = host.actualBytes === undefined ? '?' : `${estimated}${gib(host.actualBytes)}`;
-	return `${used}/${gib(host.limitBytes)} GiB${sep}req ${gib(host.requestBytes)}${sep}free ${host.headroomBytes === undefined ? '?' : gib(host.headroomBytes)}`;
+	// No pod counted at all (its cluster unreachable, say) means requests unknown, not zero.
+	const requests = host.lines.some(line => line.pods > 0) ? gib(host.requestBytes) : '?';
+	return `${used}/${gib(host.limitBytes)} GiB${sep}req ${requests}${sep}free ${host.headroomBytes === undefined ? '?' : gib(host.headroomBytes)}`;
 }
 
 /** Columns every host line shares, so a GiB is the same width on every row and nothing moves when a sparkline arrives. */

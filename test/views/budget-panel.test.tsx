@@ -66,3 +66,13 @@ test('a host with no data at all says what is missing, not "?" and "req 0.0"', a
 	assert.doesNotMatch(line, /\?|req 0\.0/);
 	app.unmount();
 });
+
+test('use known from Prometheus but no pod counted (the cluster unreachable): requests read "?", not 0.0', async () => {
+	const {store} = homelab();
+	const app = renderApp(store);
+	store.setBudgets([hostBudget('m1', {requestBytes: 0, lines: [], actualSource: 'working-set'})], undefined);
+	await settle();
+	const line = app.frame().split('\n').find(each => each.startsWith('m1 ')) ?? '';
+	assert.match(line, /8\.0\/16\.0 GiB · req \? · free 6\.0/);
+	app.unmount();
+});
