@@ -19,8 +19,8 @@ export function checkText(snapshot: LabSnapshot): string {
 		const {connection} = cluster;
 		let state: string;
 		if (connection.phase === 'live') {
-			const {running, pending, failed, total} = cluster.podCounts;
-			state = `live, nodes ${cluster.nodeCounts.ready}/${cluster.nodeCounts.total} Ready, pods ${running} running ${pending} pending ${failed} failed of ${total}`;
+			const {running, failing, pending, failed, succeeded, total} = cluster.podCounts;
+			state = `live, nodes ${cluster.nodeCounts.ready}/${cluster.nodeCounts.total} Ready, pods ${running} running ${failing} failing ${pending} pending ${failed} failed ${succeeded} succeeded of ${total}`;
 		} else {
 			const since = connection.sinceUnknown ? '' : ` since ${clockTime(connection.sinceMs)}`;
 			state = `${connection.phase}${since}${connection.reason ? `: ${connection.reason}` : ''}`;
@@ -34,7 +34,7 @@ export function checkText(snapshot: LabSnapshot): string {
 		const connections = (cluster?.gateways ?? [])
 			.filter(each => each.haStatus === 'active')
 			.flatMap(each => each.connections)
-			.map(connection => `→${connection.remoteCluster} ${connection.status}${connection.rttAverageMs !== undefined ? ` ${formatRtt(connection.rttAverageMs)}` : ''}`);
+			.map(connection => `→${connection.remoteCluster} ${connection.status}${connection.rttAverageMs !== undefined && connection.status === 'connected' ? ` ${formatRtt(connection.rttAverageMs)}` : ''}`);
 		const staleNote = gateway.stale ? ' (stale)' : '';
 		lines.push(`gateway ${gateway.cluster} ${statusWords[gateway.verdict.level]}${staleNote} ${connections.join(', ') || 'no connections'}`);
 		// The failure and messages behind a gateway's verdict, in full: the TUI's line has to cut them.

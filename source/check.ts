@@ -6,6 +6,7 @@ import {checkJson, checkText, exitCodes} from './check-report.js';
 
 export interface CheckOptions {
 	configFlag?: string;
+	kubeconfig?: string;
 	demo?: boolean;
 	json: boolean;
 	timeoutMs: number;
@@ -15,7 +16,7 @@ export interface CheckOptions {
 export async function runCheck(options: CheckOptions): Promise<number> {
 	const stdout = options.stdout ?? process.stdout;
 	const startedMs = Date.now();
-	const lab = await openLab({configFlag: options.configFlag, demo: options.demo});
+	const lab = await openLab({configFlag: options.configFlag, kubeconfig: options.kubeconfig, demo: options.demo});
 	try {
 		// Leave a little of the budget for printing; never wait on a cluster past the deadline.
 		const deadlineMs = startedMs + options.timeoutMs - 100;

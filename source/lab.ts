@@ -11,6 +11,8 @@ import {LabStore, type ClusterIdentity} from './store/lab-store.js';
 
 export interface LabOptions {
 	configFlag?: string;
+	/** --kubeconfig: the kubeconfig to read, over the config's `kubeconfig:` and $KUBECONFIG. */
+	kubeconfig?: string;
 	demo?: boolean;
 	/** Demo homelab size, for trying it at scale. */
 	demoPods?: number;
@@ -51,6 +53,7 @@ export async function openLab(options: LabOptions): Promise<Lab> {
 		const loaded = loadConfig(options.configFlag);
 		config = loaded.config;
 		configLabel = loaded.path ?? 'defaults';
+		if (options.kubeconfig !== undefined) config = {...config, kubeconfig: options.kubeconfig};
 	}
 	const close = async () => {
 		for (const cleanup of cleanups.reverse()) await cleanup();

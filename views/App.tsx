@@ -69,7 +69,7 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 
 	let body;
 	if (state.mode === 'help') {
-		body = <HelpOverlay width={layout.width} height={layout.bodyHeight} readOnly={readOnly} />;
+		body = <HelpOverlay width={layout.width} height={layout.bodyHeight} readOnly={readOnly} verdict={snapshot.verdict} scroll={state.helpScroll} />;
 	} else if (state.mode === 'breakdown' && breakdownHost) {
 		body = <BreakdownOverlay host={breakdownHost} index={state.breakdownHost} count={hosts.length} width={layout.width} height={layout.bodyHeight} />;
 	} else if (state.mode === 'drill') {
@@ -107,7 +107,7 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 			{layout.budgetRows > 0 ? <BudgetPanel hosts={snapshot.hosts} prometheus={snapshot.prometheus} width={layout.width} rows={layout.budgetRows} /> : null}
 			{layout.banner ? <DrillBanner snapshot={snapshot} width={layout.width} readOnly={readOnly} /> : null}
 			<EventFeed events={snapshot.events} width={layout.width} />
-			<Footer mode={state.mode} filter={filter} notice={state.notice} readOnly={readOnly} width={layout.width} />
+			<Footer mode={state.mode} filter={filter} notice={state.notice} readOnly={readOnly} cutLive={Boolean(snapshot.partition?.active || snapshot.partition?.leftover)} width={layout.width} />
 		</Box>
 	);
 }

@@ -7,7 +7,7 @@ import type {HostBudget, PrometheusStatus} from '../source/budget/types.js';
 import {gib} from '../source/config/size.js';
 import {levelColour, useTheme, type Theme} from './theme.js';
 import {levelWords} from './format.js';
-import {Sparkline} from './Sparkline.js';
+import {sparkline} from './Sparkline.js';
 
 type CellKind = 'used' | 'requested' | 'free' | 'reserved' | 'plan';
 
@@ -56,21 +56,81 @@ function BudgetBar({host, width, theme}: {host: HostBudget; width: number; theme
 	);
 }
 
-function HostLine({host, width, nameWidth}: {host: HostBudget; width: number; nameWidth: number}) {
-	const theme = useTheme();
-	const {sep} = theme.glyphs;
+/** The numbers beside a bar: "11.0/16.0 GiB · req 14.7 · free 3.0" (~ when requests stand in for use). */
+export function budgetNumbers(host: HostBudget, sep: string): string {
 	const estimated = host.actualSource === 'requests' ? '~' : '';
 	const used = host.actualBytes === undefined ? '?' : `${estimated}${gib(host.actualBytes)}`;
-	const numbers = `${used}/${gib(host.limitBytes)} GiB${sep}req ${gib(host.requestBytes)}${sep}free ${host.headroomBytes === undefined ? '?' : gib(host.headroomBytes)}`;
-	const word = levelWords[host.verdict.level];
+	// No pod counted at all (its cluster unreachable, say) means requests unknown, not zero.
+	const requests = host.lines.some(line => line.pods > 0) ? gib(host.requestBytes) : '?';
+	return `${used}/${gib(host.limitBytes)} GiB${sep}req ${requests}${sep}free ${host.headroomBytes === undefined ? '?' : gib(host.headroomBytes)}`;
+}
+
+/** Columns every host line shares, so a GiB is the same width on every row and nothing moves when a sparkline arrives. */
+export interface BudgetColumns {
+	nameWidth: number;
+	numbersWidth: number;
+	sparkWidth: number;
+	wordWidth: number;
+	/** Cells of the longest bar: the largest host's limit. */
+	barArea: number;
+	largestBytes: number;
+}
+
+export function budgetColumns(hosts: HostBudget[], width: number, sep: string): BudgetColumns {
+	const nameWidth = Math.max(...hosts.map(host => host.host.length));
+	const numbersWidth = Math.max(...hosts.map(host => budgetNumbers(host, sep).length));
+	const wordWidth = Math.max(...hosts.map(host => levelWords[host.verdict.level].length));
 	const sparkWidth = width >= 90 ? historyPoints : width >= 70 ? 8 : 0;
-	const barWidth = Math.max(6, width - nameWidth - numbers.length - word.length - sparkWidth - 6);
+	// name, bar, numbers, [spark], word, with a space between each.
+	const barArea = Math.max(6, width - nameWidth - numbersWidth - wordWidth - sparkWidth - (sparkWidth > 0 ? 4 : 3) - 1);
+	const largestBytes = Math.max(1, ...hosts.map(host => host.limitBytes));
+	return {nameWidth, numbersWidth, sparkWidth, wordWidth, barArea, largestBytes};
+}
+
+/** A host's bar width on the common scale: its limit's share of the largest host's. */
+export function barWidthFor(host: HostBudget, columns: BudgetColumns): number {
+	return Math.max(1, Math.round((columns.barArea * Math.max(0, host.limitBytes)) / columns.largestBytes));
+}
+
+function HostLine({host, columns}: {host: HostBudget; columns: BudgetColumns}) {
+	const theme = useTheme();
+	const {sep} = theme.glyphs;
+	const name = host.host.padEnd(columns.nameWidth);
+	if (host.waiting?.length) {
+		return (
+			<Box height={1}>
+				<Text wrap="truncate-end">
+					{name} <Text dimColor>waiting for {host.waiting.join(', ')}</Text>
+				</Text>
+			</Box>
+		);
+	}
+	const word = levelWords[host.verdict.level];
+	if (host.actualSource === 'none') {
+		// No bar of "?" and "req 0.0" beside a cluster's last known pods: say what is missing.
+		return (
+			<Box height={1}>
+				<Box flexGrow={1}>
+					<Text wrap="truncate-end">
+						{name} <Text dimColor>no memory data{host.sourceNote ? `: ${host.sourceNote}` : ''}</Text>
+					</Text>
+				</Box>
+				<Text bold color={levelColour(theme, host.verdict.level)}>
+					{' '}
+					{word}
+				</Text>
+			</Box>
+		);
+	}
+	const barWidth = barWidthFor(host, columns);
+	const spark = columns.sparkWidth > 0 ? sparkline(host.history, host.limitBytes, columns.sparkWidth, theme.glyphs.spark) : '';
 	return (
 		<Box height={1}>
 			<Text wrap="truncate-end">
-				{host.host.padEnd(nameWidth)} <BudgetBar host={host} width={barWidth} theme={theme} /> {numbers}
-				{sparkWidth > 0 && host.history.length > 0 ? ' ' : ''}
-				{sparkWidth > 0 ? <Sparkline values={host.history} ceiling={host.limitBytes} width={sparkWidth} colour={levelColour(theme, host.verdict.level)} /> : null}{' '}
+				{name} <BudgetBar host={host} width={barWidth} theme={theme} />
+				{' '.repeat(columns.barArea - barWidth)} {budgetNumbers(host, sep).padEnd(columns.numbersWidth)}
+				{columns.sparkWidth > 0 ? ' ' : ''}
+				{columns.sparkWidth > 0 ? <Text color={levelColour(theme, host.verdict.level)}>{spark.padStart(columns.sparkWidth)}</Text> : null}{' '}
 				<Text bold color={levelColour(theme, host.verdict.level)}>
 					{word}
 				</Text>
@@ -85,21 +145,22 @@ export function budgetRows(hosts: HostBudget[] | undefined, max = 3): number {
 }
 
 export function BudgetPanel({hosts, prometheus, width, rows}: {hosts?: HostBudget[]; prometheus?: PrometheusStatus; width: number; rows: number}) {
+	const theme = useTheme();
 	if (!hosts || hosts.length === 0) {
 		const why = prometheus && prometheus.state !== 'ok' ? `: prometheus ${prometheus.state}${prometheus.reason ? ` (${prometheus.reason})` : ''}` : '';
 		return (
 			<Box width={width} height={1}>
 				<Text dimColor wrap="truncate-end">
-					memory budgets: not reporting yet{why}
+					memory budgets: waiting for the first answer{why}
 				</Text>
 			</Box>
 		);
 	}
-	const nameWidth = Math.max(...hosts.map(host => host.host.length));
+	const columns = budgetColumns(hosts, width, theme.glyphs.sep);
 	return (
 		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
 			{hosts.slice(0, rows).map(host => (
-				<HostLine key={host.host} host={host} width={width} nameWidth={nameWidth} />
+				<HostLine key={host.host} host={host} columns={columns} />
 			))}
 		</Box>
 	);

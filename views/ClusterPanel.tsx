@@ -37,7 +37,7 @@ export function ClusterPanel({cluster, pods, width, height, focused, selected, f
 	const ownConnectionLine = inner >= 12;
 	const showGateway = inner >= 4;
 	const podRows = podRowsIn(height);
-	const {running, pending, failed} = cluster.podCounts;
+	const {running, failing, pending, failed, succeeded} = cluster.podCounts;
 	const connection = (
 		<Text color={dim ? undefined : levelColour(theme, connectionLevel(cluster))}>{connectionText(cluster, nowMs)}</Text>
 	);
@@ -85,8 +85,11 @@ export function ClusterPanel({cluster, pods, width, height, focused, selected, f
 			<Text wrap="truncate-end" dimColor={dim}>
 				nodes {cluster.nodeCounts.ready}/{cluster.nodeCounts.total} Ready{sep}pods {running} running
 				{/* Zero counts stay out: the line must fit a half-width panel. */}
+				{/* Every listed pod is counted once: crash-looping ones are failing, not running. */}
+				{failing > 0 ? <Text color={dim ? undefined : levelColour(theme, 'crit')}>{`, ${failing} failing`}</Text> : null}
 				{pending > 0 ? <Text color={dim ? undefined : levelColour(theme, 'warn')}>{`, ${pending} pending`}</Text> : null}
 				{failed > 0 ? <Text color={dim ? undefined : levelColour(theme, 'crit')}>{`, ${failed} failed`}</Text> : null}
+				{succeeded > 0 ? `, ${succeeded} succeeded` : null}
 			</Text>
 			{showGateway ? <GatewayLine cluster={cluster} nowMs={nowMs} dim={dim} /> : null}
 			<PodRows

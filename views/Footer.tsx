@@ -1,18 +1,20 @@
-// The last row: the filter being typed, or the last key's notice, or the main keys.
+// The last row: the filter being typed, or the last key's notice, or the keys that matter in this mode.
 import {Box, Text} from 'ink';
 import type {Mode, Notice} from './ui-state.js';
 import {levelColour, useTheme} from './theme.js';
-import {visibleKeys} from './keys.js';
+import {fitFooterKeys, footerKeys} from './keys.js';
 
 export interface FooterProps {
 	mode: Mode;
 	filter: string;
 	notice?: Notice;
 	readOnly: boolean;
+	/** A cut is live or left over: rolling it back is the key that matters. */
+	cutLive: boolean;
 	width: number;
 }
 
-export function Footer({mode, filter, notice, readOnly, width}: FooterProps) {
+export function Footer({mode, filter, notice, readOnly, cutLive, width}: FooterProps) {
 	const theme = useTheme();
 	const {sep} = theme.glyphs;
 	let content;
@@ -34,25 +36,17 @@ export function Footer({mode, filter, notice, readOnly, width}: FooterProps) {
 			</Text>
 		);
 	} else {
-		const filterText = filter ? `filter /${filter} (Esc clears)${sep}` : '';
+		const filterText = filter && mode === 'normal' ? `filter /${filter} (Esc clears)${sep}` : '';
 		const readOnlyText = readOnly ? `${sep}read-only` : '';
-		// Keys in table order until the row is full: "? help" always fits, and help lists the rest.
-		let room = width - filterText.length - readOnlyText.length;
-		const keys = visibleKeys({ascii: theme.ascii, readOnly})
-			.filter(entry => entry.footer)
-			.filter((entry, index) => {
-				const length = (index > 0 ? 2 : 0) + entry.footer![0].length + 1 + entry.footer![1].length;
-				if (index > 0 && length > room) return false;
-				room -= length;
-				return true;
-			});
+		// The keys that matter here first; help lists the rest.
+		const keys = fitFooterKeys(footerKeys(mode, {ascii: theme.ascii, readOnly, cutLive}), width - filterText.length - readOnlyText.length);
 		content = (
 			<Text wrap="truncate-end">
-				{filter ? <Text color={levelColour(theme, 'warn')}>{filterText}</Text> : null}
+				{filterText ? <Text color={levelColour(theme, 'warn')}>{filterText}</Text> : null}
 				{keys.map((entry, index) => (
-					<Text key={entry.keys}>
+					<Text key={entry.key}>
 						{index > 0 ? '  ' : ''}
-						<Text bold>{entry.footer![0]}</Text> <Text dimColor>{entry.footer![1]}</Text>
+						<Text bold>{entry.key}</Text> <Text dimColor>{entry.word}</Text>
 					</Text>
 				))}
 				{readOnly ? <Text dimColor>{readOnlyText}</Text> : null}

@@ -58,7 +58,8 @@ export function GatewayLine({cluster, nowMs, dim}: {cluster: ClusterSnapshot; no
 					{sep}
 					{arrow}
 					{connection.remoteCluster} <Text color={colour(connectionLevel(connection))}>{connection.status}</Text>
-					{connection.rttAverageMs !== undefined ? ` ${formatRtt(connection.rttAverageMs)}` : ''}
+					{/* An RTT is a measurement of a working connection: beside an error it would be an old one. */}
+					{connection.rttAverageMs !== undefined && connection.status === 'connected' ? ` ${formatRtt(connection.rttAverageMs)}` : ''}
 					{connection.statusMessage ? `: ${connection.statusMessage}` : ''}
 				</Text>
 			))}

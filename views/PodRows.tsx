@@ -5,7 +5,7 @@ import type {Level, PodInfo} from '../source/store/types.js';
 import {formatPodAge} from '../source/config/duration.js';
 import {problemRank} from '../source/store/pod-order.js';
 import {levelColour, useTheme} from './theme.js';
-import {cell, cellRight} from './format.js';
+import {cell, cellRight, podName} from './format.js';
 
 export interface PodRowsProps {
 	pods: PodInfo[];
@@ -69,7 +69,7 @@ export function PodRows({pods, selected, focused, rows, width, nowMs, dim, empty
 						<Text color={pod.problem && !dim ? levelColour(theme, level) : undefined}>
 							{cell(pod.problem ?? pod.phase, problemWidth, theme.glyphs.ellipsis)}
 						</Text>{' '}
-						{cell(`${pod.namespace}/${pod.name}`, nameWidth, theme.glyphs.ellipsis)} {cellRight(formatPodAge(nowMs - pod.createdMs), ageWidth)}
+						{podName(pod.namespace, pod.name, nameWidth, theme.glyphs.ellipsis).padEnd(nameWidth)} {cellRight(formatPodAge(nowMs - pod.createdMs), ageWidth)}
 						{restartWidth > 0 ? ` ${cellRight(restarts, restartWidth)}` : ''}
 					</Text>
 				);

@@ -71,3 +71,57 @@ export function podMatches(pod: PodInfo, filter: string): boolean {
 export function visiblePods(cluster: ClusterSnapshot, filter: string): PodInfo[] {
 	return filter ? cluster.pods.filter(pod => podMatches(pod, filter)) : cluster.pods;
 }
+
+/** Cut in the middle: the start and the distinguishing end stay ("etcd-m1-c…ol-plane"). */
+export function clipMiddle(text: string, width: number, ellipsis = '…'): string {
+	if (width <= 0) return '';
+	if (text.length <= width) return text;
+	if (width <= ellipsis.length + 1) return text.slice(0, width);
+	const room = width - ellipsis.length;
+	// Names differ at their ends (pod hashes, node and ordinal suffixes): the end gets the larger share.
+	const head = Math.max(1, Math.floor(room / 3));
+	return text.slice(0, head) + ellipsis + text.slice(text.length - (room - head));
+}
+
+/**
+ * "namespace/name" in width: the namespace gives way first (down to one letter), then the name is cut
+ * in the middle, so "kube-system/etcd-m1-worker2" stays told apart from "…/etcd-m1-worker".
+ */
+export function podName(namespace: string, name: string, width: number, ellipsis = '…'): string {
+	const full = `${namespace}/${name}`;
+	if (full.length <= width) return full;
+	const namespaceRoom = width - 1 - name.length;
+	if (namespaceRoom >= namespace.length) return full;
+	if (namespaceRoom >= 1 + ellipsis.length + 1) return `${clip(namespace, namespaceRoom, ellipsis)}/${name}`;
+	const shortNamespace = clip(namespace, Math.min(namespace.length, 1 + ellipsis.length), ellipsis);
+	const nameRoom = width - shortNamespace.length - 1;
+	if (nameRoom < 4) return clipMiddle(full, width, ellipsis);
+	return `${shortNamespace}/${clipMiddle(name, nameRoom, ellipsis)}`;
+}
+
+/** Word-wrapped lines of at most width characters; a word longer than a line is broken. */
+export function wrapText(text: string, width: number): string[] {
+	const lines: string[] = [];
+	const size = Math.max(1, width);
+	let line = '';
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		let rest = word;
+		while (rest.length > size) {
+			if (line) {
+				lines.push(line);
+				line = '';
+			}
+			lines.push(rest.slice(0, size));
+			rest = rest.slice(size);
+		}
+		if (!rest) continue;
+		if (!line) line = rest;
+		else if (line.length + 1 + rest.length <= size) line += ` ${rest}`;
+		else {
+			lines.push(line);
+			line = rest;
+		}
+	}
+	if (line || lines.length === 0) lines.push(line);
+	return lines;
+}

@@ -5,7 +5,8 @@ import {useCallback, useRef} from 'react';
 import {useInput, type Key} from 'ink';
 import type {LabSnapshot} from '../source/store/types.js';
 import type {Intents, IntentResult} from './intents.js';
-import {stepTtl, type UiAction, type UiState} from './ui-state.js';
+import {stepTtl, uiReducer, type UiAction, type UiState} from './ui-state.js';
+import {splitKeys} from './key-chunks.js';
 import {visiblePods} from './format.js';
 
 export interface RouterContext {
@@ -52,6 +53,10 @@ export function routeKey(input: string, key: Key, context: RouterContext): void 
 		case 'help':
 			if (key.escape || input === '?') dispatch({type: 'close'});
 			else if (input === 'q') intents.quit();
+			else if (key.downArrow || input === 'j') dispatch({type: 'help-scroll', delta: 1});
+			else if (key.upArrow || input === 'k') dispatch({type: 'help-scroll', delta: -1});
+			else if (key.pageDown || input === ' ') dispatch({type: 'help-scroll', delta: 10});
+			else if (key.pageUp) dispatch({type: 'help-scroll', delta: -10});
 			return;
 		case 'breakdown':
 			if (key.escape || input === 'b') dispatch({type: 'close'});
@@ -152,11 +157,24 @@ function drillKey(input: string, key: Key, context: RouterContext): void {
 	}
 }
 
-/** Binds routeKey to Ink's input once; the handler reads the latest context through a ref. */
+/**
+ * Binds routeKey to Ink's input once. Several keys can arrive before React renders again (one read
+ * holding "jjj", or "/" then "api"): each key is routed in order against the state the keys before it
+ * left, so the ref's state is stepped through the same reducer as React's, at once.
+ */
 export function useKeyRouter(context: RouterContext): void {
 	const latest = useRef(context);
 	latest.current = context;
-	// A stable handler: on Ink 6.8 useInput re-subscribes whenever the handler's identity changes.
-	const handler = useCallback((input: string, key: Key) => routeKey(input, key, latest.current), []);
+	// A stable handler: useInput re-subscribes whenever the handler's identity changes.
+	const handler = useCallback((input: string, key: Key) => {
+		for (const [each, eachKey] of splitKeys(input, key)) {
+			const current = latest.current;
+			const dispatch = (action: UiAction) => {
+				latest.current = {...latest.current, state: uiReducer(latest.current.state, action)};
+				current.dispatch(action);
+			};
+			routeKey(each, eachKey, {...current, dispatch});
+		}
+	}, []);
 	useInput(handler);
 }

@@ -30,3 +30,60 @@ export function keyTable(options: {ascii: boolean}): KeyHelp[] {
 export function visibleKeys(options: {ascii: boolean; readOnly: boolean}): KeyHelp[] {
 	return keyTable(options).filter(entry => !(options.readOnly && entry.action));
 }
+
+export interface FooterKey {
+	key: string;
+	word: string;
+	/** Lower goes first when the row is short; the row shows the kept keys in table order. */
+	priority: number;
+}
+
+/**
+ * The footer's keys for a mode. Each mode shows what answers it (y/n in a dialog, Esc in an overlay);
+ * in the normal view a live cut puts `r roll back` first, and `p` is offered only when there is no cut.
+ */
+export function footerKeys(mode: string, options: {ascii: boolean; readOnly: boolean; cutLive: boolean}): FooterKey[] {
+	switch (mode) {
+		case 'help':
+			return [
+				{key: 'Esc', word: 'close', priority: 0},
+				{key: 'j/k', word: 'scroll', priority: 1},
+				{key: 'q', word: 'quit', priority: 2},
+			];
+		case 'breakdown':
+			return [
+				{key: 'Esc', word: 'close', priority: 0},
+				{key: 'Tab', word: 'next host', priority: 1},
+				{key: 'q', word: 'quit', priority: 2},
+			];
+		case 'drill':
+			return [
+				{key: 'y', word: 'cut', priority: 0},
+				{key: '+/-', word: 'TTL', priority: 2},
+				{key: 'Esc', word: 'cancel', priority: 1},
+			];
+		case 'rollback':
+			return [
+				{key: 'y', word: 'roll back', priority: 0},
+				{key: 'n/Esc', word: 'keep the cut', priority: 1},
+			];
+	}
+	const priorities: Record<string, number> = {'?': 0, q: 1, 'j/k': 3, Tab: 4, '/': 4, b: 6, '1 2 0': 7, p: 5, r: 2};
+	return visibleKeys(options)
+		.filter(entry => entry.footer)
+		.filter(entry => (options.cutLive ? entry.footer![0] !== 'p' : entry.footer![0] !== 'r'))
+		.map(entry => ({key: entry.footer![0], word: entry.footer![1], priority: priorities[entry.footer![0]] ?? 9}));
+}
+
+/** The keys that fit in `room` columns (two spaces between), most important first, shown in their order. */
+export function fitFooterKeys(keys: FooterKey[], room: number): FooterKey[] {
+	const kept = new Set<FooterKey>();
+	let used = 0;
+	for (const entry of [...keys].sort((a, b) => a.priority - b.priority)) {
+		const length = (kept.size > 0 ? 2 : 0) + entry.key.length + 1 + entry.word.length;
+		if (kept.size > 0 && used + length > room) continue;
+		kept.add(entry);
+		used += length;
+	}
+	return keys.filter(entry => kept.has(entry));
+}

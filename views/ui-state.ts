@@ -21,6 +21,8 @@ export interface UiState {
 	selected: Record<string, number>;
 	/** Host shown in the budget breakdown (index into snapshot.hosts). */
 	breakdownHost: number;
+	/** First line shown in the help overlay (it scrolls when the pane is small). */
+	helpScroll: number;
 	/** TTL offered in the drill dialog. */
 	ttlMs: number;
 	/** One line of feedback for the last key (drills not configured, a cut failed). */
@@ -38,11 +40,12 @@ export type UiAction =
 	| {type: 'filter-clear'}
 	| {type: 'move'; cluster: string; delta: number; length: number}
 	| {type: 'breakdown-host'; delta: number; count: number}
+	| {type: 'help-scroll'; delta: number}
 	| {type: 'ttl'; ttlMs: number}
 	| {type: 'notice'; notice?: Notice};
 
 export function initialUiState(ttlMs = 60_000): UiState {
-	return {mode: 'normal', focus: 0, filter: '', selected: {}, breakdownHost: 0, ttlMs};
+	return {mode: 'normal', focus: 0, filter: '', selected: {}, breakdownHost: 0, helpScroll: 0, ttlMs};
 }
 
 const wrap = (value: number, count: number) => ((value % count) + count) % count;
@@ -50,7 +53,7 @@ const wrap = (value: number, count: number) => ((value % count) + count) % count
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'open':
-			return state.mode === action.mode ? state : {...state, mode: action.mode};
+			return state.mode === action.mode ? state : {...state, mode: action.mode, helpScroll: 0};
 		case 'close':
 			return state.mode === 'normal' ? state : {...state, mode: 'normal'};
 		case 'focus':
@@ -75,6 +78,11 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'breakdown-host':
 			if (action.count <= 0) return state;
 			return {...state, breakdownHost: wrap(state.breakdownHost + action.delta, action.count)};
+		case 'help-scroll': {
+			// The overlay clamps the far end: only it knows how many lines there are at this size.
+			const helpScroll = Math.max(0, state.helpScroll + action.delta);
+			return helpScroll === state.helpScroll ? state : {...state, helpScroll};
+		}
 		case 'ttl':
 			return action.ttlMs === state.ttlMs ? state : {...state, ttlMs: action.ttlMs};
 		case 'notice':

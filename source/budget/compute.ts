@@ -14,6 +14,14 @@ function holdsMemory(pod: PodInfo): boolean {
 	return pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
 }
 
+/**
+ * An unreachable cluster's pods are its last known list, not its state: `check` never has them, so the
+ * TUI must not count them either, or the two faces give one host two verdicts.
+ */
+function isCurrent(cluster: ClusterSnapshot): boolean {
+	return cluster.connection.phase === 'live' || cluster.connection.phase === 'reconnecting';
+}
+
 function clusterHost(config: Config, cluster: ClusterSnapshot): string {
 	return config.clusters[cluster.name]?.host ?? cluster.host;
 }
@@ -56,8 +64,16 @@ export function computeBudgets(
 			]),
 		];
 		const snapshots = snapshotClusters.filter(cluster => clusterNames.includes(cluster.name));
-		const pods = snapshots.flatMap(cluster => cluster.pods.filter(holdsMemory));
-		const podsSynced = snapshots.some(cluster => cluster.synced.pods);
+		const current = snapshots.filter(isCurrent);
+		const pods = current.flatMap(cluster => cluster.pods.filter(holdsMemory));
+		const podsSynced = current.some(cluster => cluster.synced.pods);
+		// Before the first answers a host is waiting, not unknown: nothing is missing yet.
+		const waiting = [
+			...(config.prometheus && !promData ? ['Prometheus'] : []),
+			...snapshots
+				.filter(cluster => cluster.connection.phase === 'connecting' || (isCurrent(cluster) && !cluster.synced.pods))
+				.map(cluster => `pods from ${cluster.name}`),
+		];
 
 		const hostWorkingSets = new Map<string, number>();
 		for (const cluster of clusterNames) {
@@ -113,7 +129,7 @@ export function computeBudgets(
 			history = (series?.points ?? []).filter(point => point.atMs >= nowMs - historyWindowMs && Number.isFinite(point.value) && point.value >= 0).map(point => point.value);
 		} else {
 			const notes: string[] = [];
-			if (!promData) notes.push('Prometheus not configured');
+			if (!promData) notes.push(config.prometheus ? 'no answer yet from Prometheus' : 'Prometheus not configured');
 			else if (!promData.reachable) notes.push(`Prometheus down: ${promData.error ?? 'no answer'}`);
 			else if (reading?.state === 'missing') notes.push(reading.reason);
 			if (haveWorkingSets) {
@@ -130,7 +146,10 @@ export function computeBudgets(
 					actualSource = 'requests';
 				} else {
 					actualSource = 'none';
-					notes.push(clusterNames.length ? `no pods known yet from ${clusterNames.join(', ')}` : `no cluster runs on ${hostName}`);
+					const unreachable = snapshots.filter(cluster => cluster.connection.phase === 'unreachable').map(cluster => cluster.name);
+					// The cause first: what Prometheus lacks follows from it.
+					if (unreachable.length > 0) notes.unshift(`${unreachable.join(', ')} unreachable`);
+					else notes.push(clusterNames.length ? `no pods known yet from ${clusterNames.join(', ')}` : `no cluster runs on ${hostName}`);
 				}
 			}
 			sourceNote = notes.join('; ');
@@ -153,6 +172,7 @@ export function computeBudgets(
 			budget.headroomBytes = host.memory - host.reserved - actualBytes;
 		}
 		if (sourceNote) budget.sourceNote = sourceNote;
+		if (waiting.length > 0) budget.waiting = waiting;
 		budget.verdict = budgetVerdict(budget);
 		return budget;
 	});

@@ -4,10 +4,14 @@
 //  2. A line named `control-plane` takes kube-system's control-plane components (etcd, kube-apiserver,
 //     kube-scheduler, kube-controller-manager) by their `component` label or name prefix.
 //  3. Label `app`, label `app.kubernetes.io/name`, or the pod name equal to or starting with a line's name
-//     (lines of rules 2 and 4 aside); the longest such line name wins ("api-gateway" beats "api").
+//     (lines of rules 2 and 4 aside), or with its singular: a line is named for many pods ("ci-runners"
+//     takes app=ci-runner and ci-runner-64522-x); the longest such line name wins ("api-gateway" beats
+//     "api"). Failing that, a line named like the pod's namespace ("ci", "monitoring") takes it.
 //  4. A line named `nodes` or ending in `-nodes` (m2's `worker-nodes`: the kind node VMs) takes what runs
-//     for the nodes themselves: the rest of kube-system and local-path-storage (kube-proxy, kindnet,
-//     CoreDNS, the storage provisioner), and the control plane when the host has no control-plane line.
+//     for the nodes themselves: the rest of kube-system, local-path-storage and submariner-operator
+//     (kube-proxy, kindnet, CoreDNS, the storage provisioner, Submariner's gateway and route agent), and
+//     the control plane when the host has no control-plane line. A host with a control-plane line and no
+//     nodes line (m1: "control plane on 3 kind nodes, 6 GiB") gives them to its control-plane line.
 //     The VM's own overhead (guest OS, kubelet, containerd) is no pod: it shows in the host's total only.
 //  5. Anything else is "other".
 import type {HostConfig} from '../config/schema.js';
@@ -23,7 +27,7 @@ export interface PodIdentity {
 }
 
 const controlPlaneComponents = ['etcd', 'kube-apiserver', 'kube-scheduler', 'kube-controller-manager'];
-const nodeNamespaces = new Set(['kube-system', 'local-path-storage']);
+const nodeNamespaces = new Set(['kube-system', 'local-path-storage', 'submariner-operator']);
 
 function globToRegExp(glob: string): RegExp {
 	const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
@@ -58,6 +62,24 @@ function podNames(pod: PodIdentity): string[] {
 	);
 }
 
+/** "ci-runners" → "ci-runner", "caches" → "cache": the one pod a plural line is named for. */
+function singular(line: string): string | undefined {
+	if (line.endsWith('ies') && line.length > 4) return `${line.slice(0, -3)}y`;
+	if (line.endsWith('s') && !line.endsWith('ss') && line.length > 2) return line.slice(0, -1);
+	return undefined;
+}
+
+/** A pod name or label that is this line's: the line name as a prefix, or its singular as a whole word. */
+function namesLine(name: string, line: string): boolean {
+	if (name.startsWith(line)) return true;
+	const one = singular(line);
+	return one !== undefined && (name === one || name.startsWith(`${one}-`));
+}
+
+function namespaceLine(namespace: string, line: string): boolean {
+	return namespace === line || namespace === singular(line) || singular(namespace) === line;
+}
+
 /** The plan line of one pod on `host` (see the rules above). */
 export function planLineFor(pod: PodIdentity, host: HostConfig): string {
 	for (const [line, patterns] of Object.entries(host.match)) {
@@ -66,12 +88,12 @@ export function planLineFor(pod: PodIdentity, host: HostConfig): string {
 	const lines = Object.keys(host.plan);
 	if (lines.includes(controlPlaneLine) && isControlPlane(pod)) return controlPlaneLine;
 	const names = podNames(pod);
-	const byName = lines
-		.filter(line => line !== controlPlaneLine && !isNodesLine(line))
-		.filter(line => names.some(name => name.startsWith(line)))
-		.sort((a, b) => b.length - a.length)[0];
+	const workloadLines = lines.filter(line => line !== controlPlaneLine && !isNodesLine(line));
+	const byName = workloadLines.filter(line => names.some(name => namesLine(name, line))).sort((a, b) => b.length - a.length)[0];
 	if (byName) return byName;
-	const nodes = lines.find(isNodesLine);
+	const byNamespace = workloadLines.find(line => namespaceLine(pod.namespace, line));
+	if (byNamespace) return byNamespace;
+	const nodes = lines.find(isNodesLine) ?? (lines.includes(controlPlaneLine) ? controlPlaneLine : undefined);
 	if (nodes && nodeNamespaces.has(pod.namespace)) return nodes;
 	return otherLine;
 }

@@ -31,6 +31,8 @@ export interface HostBudget {
 	actualSource: 'node-exporter-linux' | 'node-exporter-darwin' | 'working-set' | 'requests' | 'none';
 	/** Why the source is not the host's exporter: "no series node_memory_MemTotal_bytes for instance m2:9100". */
 	sourceNote?: string;
+	/** What the numbers still wait for before they mean anything ("Prometheus", "pods from m1"); absent once answered. */
+	waiting?: string[];
 	/** limit − reserved − actual; negative when over budget. */
 	headroomBytes?: number;
 	lines: PlanLine[];

@@ -12,7 +12,7 @@ export const critRatio = 0.95;
 
 const rank: Record<Level, number> = {ok: 0, unknown: 1, warn: 2, crit: 3};
 
-type Inputs = Pick<HostBudget, 'host' | 'limitBytes' | 'reservedBytes' | 'limitsBytes' | 'actualBytes' | 'actualSource' | 'sourceNote'>;
+type Inputs = Pick<HostBudget, 'host' | 'limitBytes' | 'reservedBytes' | 'limitsBytes' | 'actualBytes' | 'actualSource' | 'sourceNote' | 'waiting'>;
 
 export function budgetVerdict(budget: Inputs): Verdict {
 	const {host} = budget;
@@ -22,6 +22,10 @@ export function budgetVerdict(budget: Inputs): Verdict {
 		return {level: 'crit', reasons: [`${host} has no usable memory: reserved ${formatBytes(budget.reservedBytes)} of ${formatBytes(budget.limitBytes)}`]};
 	}
 	const actual = budget.actualBytes;
+	if (budget.waiting?.length) {
+		// Half an answer is no answer: requests without all pods, or use without Prometheus, would mislead.
+		return {level: 'unknown', reasons: [`${host} memory: waiting for ${budget.waiting.join(', ')}`]};
+	}
 	if (actual === undefined) {
 		found.push({level: 'unknown', reason: `no memory data for ${host}${budget.sourceNote ? `: ${budget.sourceNote}` : ''}`});
 	} else {

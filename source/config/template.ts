@@ -15,7 +15,11 @@ clusters:
     host: m2
 
 # The physical machines. memory is the hardware limit; reserved is what macOS keeps for itself;
-# plan is what each workload is meant to use (the budget bars mark it).
+# plan is what each workload is meant to use (the budget bars mark it). A pod belongs to the line named
+# like its app label or name (a plural line, ci-runners, takes ci-runner pods) or its namespace;
+# control-plane takes etcd and the API server, a *-nodes line what runs for the nodes (kube-system,
+# Submariner), else control-plane does. Anything else shows as "other"; add match: patterns, e.g.
+#   match: {db: ["data/pg-*", "tier=database"]}
 hosts:
   m1:
     memory: 16GiB

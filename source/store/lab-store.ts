@@ -13,7 +13,7 @@ import type {
 } from './types.js';
 import type {HostBudget, PrometheusStatus} from '../budget/types.js';
 import type {DrillProgress, PartitionStatus} from '../drill/types.js';
-import {clusterVerdict, gatewayVerdict, overallVerdict} from './verdicts.js';
+import {clusterVerdict, gatewayVerdict, isFailing, isRecovering, overallVerdict} from './verdicts.js';
 import {comparePods} from './pod-order.js';
 import {describeTransition} from './feed.js';
 
@@ -59,6 +59,8 @@ export class LabStore {
 	private prometheus: PrometheusStatus | undefined;
 	private partition: PartitionStatus | undefined;
 	private drill: DrillProgress | undefined;
+	/** When the network last came back (a cut healed, a cluster reachable again): Submariner re-checks after it. */
+	private healedAtMs: number | undefined;
 	/** Benchmarks: simulator stamps seen since the last frame (only filled while tracing). */
 	private stamps: number[] = [];
 
@@ -123,6 +125,7 @@ export class LabStore {
 		// A failure that only changes its wording keeps its start time: "unreachable since 20:14:03".
 		const sinceMs = previous.phase === phase ? previous.sinceMs : now;
 		data.connection = {phase, sinceMs, reason, lastLiveMs, ...(options.sinceUnknown ? {sinceUnknown: true} : {})};
+		if (previous.phase === 'unreachable' && phase === 'live') this.healedAtMs = now;
 		if (previous.phase !== phase) {
 			const text = describeTransition(cluster, previous.phase, phase, reason);
 			if (text) this.addEvent({atMs: now, cluster, level: phase === 'live' ? 'ok' : phase === 'unreachable' ? 'crit' : 'warn', text});
@@ -250,6 +253,7 @@ export class LabStore {
 	}
 
 	setDrill(partition: PartitionStatus | undefined, drill: DrillProgress | undefined): void {
+		if (this.partition?.active && !partition?.active) this.healedAtMs = this.clock();
 		this.partition = partition;
 		this.drill = drill;
 		this.changed();
@@ -282,7 +286,7 @@ export class LabStore {
 		// the cluster itself is not live, so its gateways are last-known data, not evidence.
 		const gateways = clusters
 			.filter(cluster => cluster.gateways.length > 0)
-			.map(cluster => ({cluster: cluster.name, verdict: gatewayVerdict(cluster, atMs), stale: cluster.stale}));
+			.map(cluster => ({cluster: cluster.name, verdict: gatewayVerdict(cluster, atMs, this.healedAtMs), stale: cluster.stale}));
 		const snapshot: LabSnapshot = {
 			atMs,
 			version: this.changeVersion,
@@ -302,9 +306,10 @@ export class LabStore {
 
 	private clusterSnapshot(data: ClusterData, atMs: number): ClusterSnapshot {
 		data.sortedPods ??= [...data.pods.values()].sort((a, b) => comparePods(a, b, atMs));
-		const podCounts = {running: 0, pending: 0, failed: 0, succeeded: 0, total: data.pods.size};
+		const podCounts = {running: 0, failing: 0, pending: 0, failed: 0, succeeded: 0, total: data.pods.size};
 		for (const pod of data.pods.values()) {
-			if (pod.phase === 'Running') podCounts.running++;
+			if (isFailing(pod)) podCounts.failing++;
+			else if (pod.phase === 'Running') podCounts.running++;
 			else if (pod.phase === 'Pending') podCounts.pending++;
 			else if (pod.phase === 'Failed') podCounts.failed++;
 			else if (pod.phase === 'Succeeded') podCounts.succeeded++;
@@ -352,11 +357,15 @@ export class LabStore {
 		for (const connection of after.connections) {
 			const previous = before?.connections.find(other => other.remoteCluster === connection.remoteCluster);
 			if (previous && previous.status !== connection.status) {
+				const now = this.clock();
+				// Submariner reports a cut only when its pings have failed for a while: an error arriving just
+				// after the network came back is that late report, not a new failure.
+				const late = connection.status === 'error' && isRecovering(this.healedAtMs, now);
 				this.addEvent({
-					atMs: this.clock(),
+					atMs: now,
 					cluster,
-					level: connection.status === 'connected' ? 'ok' : connection.status === 'error' ? 'crit' : 'warn',
-					text: `${cluster}: gateway connection to ${connection.remoteCluster} ${connection.status}`,
+					level: connection.status === 'connected' ? 'ok' : connection.status === 'error' && !late ? 'crit' : 'warn',
+					text: `${cluster}: gateway connection to ${connection.remoteCluster} ${connection.status}${late ? ' (reported late; Submariner re-checks after the heal)' : ''}`,
 				});
 			}
 		}

@@ -96,7 +96,11 @@ export interface ClusterSnapshot {
 	synced: {nodes: boolean; pods: boolean; gateways: boolean};
 	nodes: NodeInfo[];
 	nodeCounts: {ready: number; total: number};
-	podCounts: {running: number; pending: number; failed: number; succeeded: number; total: number};
+	/**
+	 * Each pod counted once: `failing` takes the pods with a failing problem (CrashLoopBackOff, ImagePullBackOff…)
+	 * out of running and pending, so "N running" never includes a crash-looping pod.
+	 */
+	podCounts: {running: number; failing: number; pending: number; failed: number; succeeded: number; total: number};
 	/** Pods, those needing attention first (by severity, then newest); the rest by namespace/name. */
 	pods: PodInfo[];
 	gateways: GatewayInfo[];

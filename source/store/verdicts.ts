@@ -1,5 +1,5 @@
 // Verdicts are computed here once and shown by both faces, so the TUI and `check` never disagree.
-import type {ClusterSnapshot, LabSnapshot, Level, Verdict} from './types.js';
+import type {ClusterSnapshot, LabSnapshot, Level, PodInfo, Verdict} from './types.js';
 import {gatewayAgeMs, isConnectionDegraded, isGatewayStale} from '../submariner/gateway.js';
 import {formatAge} from '../config/duration.js';
 import {clockTime} from './clock-time.js';
@@ -21,6 +21,11 @@ export function combine(verdicts: Verdict[]): Verdict {
 }
 
 const failingProblems = new Set(['CrashLoopBackOff', 'OOMKilled', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'Failed', 'Error']);
+
+/** A pod that is running or pending in name only: its containers keep failing. A Failed pod is counted as failed. */
+export function isFailing(pod: PodInfo): boolean {
+	return pod.phase !== 'Failed' && pod.phase !== 'Succeeded' && pod.problem !== undefined && failingProblems.has(pod.problem);
+}
 /** Pending for longer than this is a problem; shorter is a pod being scheduled or a CI job starting. */
 export const pendingTooLongMs = 5 * 60_000;
 
@@ -61,8 +66,22 @@ export function clusterVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict
 	return {level: worst(levels), reasons};
 }
 
-/** Submariner's monitor rules (submariner.md §5): up, degraded, down. */
-export function gatewayVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict {
+/**
+ * How long after the network comes back a connection `error` is Submariner catching up rather than a
+ * failure: its health check needs several good pings (maxPacketLossCount × pingInterval, 5 s by default)
+ * and the gateway syncs its status every few seconds.
+ */
+export const submarinerRecoveryMs = 30_000;
+
+export function isRecovering(healedAtMs: number | undefined, nowMs: number): boolean {
+	return healedAtMs !== undefined && nowMs - healedAtMs >= 0 && nowMs - healedAtMs < submarinerRecoveryMs;
+}
+
+/**
+ * Submariner's monitor rules (submariner.md §5): up, degraded, down. `healedAtMs`: when the network last
+ * came back; an error within submarinerRecoveryMs of it is a warning that it is recovering.
+ */
+export function gatewayVerdict(cluster: ClusterSnapshot, nowMs: number, healedAtMs?: number): Verdict {
 	const active = cluster.gateways.filter(gateway => gateway.haStatus === 'active');
 	const name = cluster.name;
 	if (active.length === 0) return {level: 'crit', reasons: [`${name} has no active Submariner gateway`]};
@@ -87,7 +106,10 @@ export function gatewayVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict
 		}
 		for (const connection of gateway.connections) {
 			const message = connection.statusMessage ? `: ${connection.statusMessage}` : '';
-			if (connection.status === 'error') {
+			if (connection.status === 'error' && isRecovering(healedAtMs, nowMs)) {
+				levels.push('warn');
+				reasons.push(`${name}→${connection.remoteCluster} recovering after the heal ${formatAge(nowMs - healedAtMs!)} ago (Submariner still says error${message})`);
+			} else if (connection.status === 'error') {
 				levels.push('crit');
 				reasons.push(`${name}→${connection.remoteCluster} connection error${message}`);
 			} else if (connection.status === 'connecting') {

@@ -26,6 +26,7 @@ export interface TuiWiring {
 
 export interface RunTuiOptions {
 	configFlag?: string;
+	kubeconfig?: string;
 	demo?: boolean;
 	readOnly?: boolean;
 	ascii?: boolean;
@@ -40,7 +41,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 	const env = process.env;
 	env.NODE_ENV ??= 'production';
 	trace('tui-start');
-	const lab = await openLab({configFlag: options.configFlag, demo: options.demo});
+	const lab = await openLab({configFlag: options.configFlag, kubeconfig: options.kubeconfig, demo: options.demo});
 	trace('lab-open');
 	let stopWatching: (() => void) | undefined;
 	let wiring: TuiWiring = {};

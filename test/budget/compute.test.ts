@@ -90,10 +90,11 @@ test('no exporter: sum of working sets, lines split by plan, unmapped pods in "o
 	const line = (name: string) => m1.lines.find(entry => entry.name === name);
 	assert.deepEqual(line('postgresql'), {name: 'postgresql', plannedBytes: 2 * GiB, requestBytes: GiB, limitBytes: 2 * GiB, pods: 1, actualBytes: 900 * MiB});
 	assert.equal(line('redis')?.actualBytes, 100 * MiB);
-	assert.equal(line('control-plane')?.actualBytes, 150 * MiB);
+	// m1 has no nodes line: its kind nodes are the control plane's, so CoreDNS counts there.
+	assert.equal(line('control-plane')?.actualBytes, (150 + 20) * MiB);
 	assert.deepEqual(
 		line('other'),
-		{name: 'other', plannedBytes: 0, requestBytes: 70 * MiB, limitBytes: 0, pods: 2, actualBytes: 30 * MiB},
+		{name: 'other', plannedBytes: 0, requestBytes: 0, limitBytes: 0, pods: 1, actualBytes: 10 * MiB},
 	);
 });
 
@@ -115,7 +116,13 @@ test('nothing known: verdict unknown with the reason', () => {
 	assert.equal(m2.actualSource, 'none');
 	assert.equal(m2.actualBytes, undefined);
 	assert.equal(m2.headroomBytes, undefined);
-	assert.deepEqual(m2.verdict, {level: 'unknown', reasons: ['no memory data for m2: Prometheus not configured; no pods known yet from m2']});
+	// A live cluster whose pods have not been listed yet is waited for, not reported missing.
+	assert.deepEqual(m2.waiting, ['pods from m2']);
+	assert.deepEqual(m2.verdict, {level: 'unknown', reasons: ['m2 memory: waiting for pods from m2']});
+	// An unreachable one is missing, and says why.
+	const unreachable = {...cluster('m2', 'm2', [], false), connection: {phase: 'unreachable' as const, sinceMs: 0}, stale: true};
+	const cut = computeBudgets(config, [unreachable], undefined, nowMs)[1]!;
+	assert.deepEqual(cut.verdict, {level: 'unknown', reasons: ['no memory data for m2: m2 unreachable; Prometheus not configured']});
 });
 
 test('a cluster target down is named when working sets are missing', () => {

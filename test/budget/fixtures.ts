@@ -48,7 +48,7 @@ export function cluster(name: string, host: string, pods: PodInfo[], synced = tr
 		synced: {nodes: synced, pods: synced, gateways: synced},
 		nodes: [],
 		nodeCounts: {ready: 0, total: 0},
-		podCounts: {running: pods.length, pending: 0, failed: 0, succeeded: 0, total: pods.length},
+		podCounts: {running: pods.length, failing: 0, pending: 0, failed: 0, succeeded: 0, total: pods.length},
 		pods,
 		gateways: [],
 		verdict: {level: 'ok', reasons: []},

@@ -37,9 +37,25 @@ test('control-plane takes kube-system components; a *-nodes line takes the rest 
 	const m2 = config.hosts.m2!;
 	assert.equal(planLineFor(identity('kube-system', 'etcd-m1-control-plane'), m1), 'control-plane');
 	assert.equal(planLineFor(identity('kube-system', 'x', {component: 'kube-apiserver'}), m1), 'control-plane');
-	assert.equal(planLineFor(identity('kube-system', 'coredns-1'), m1), 'other');
+	// m1 plans its kind nodes as the control plane (no nodes line): what runs for the nodes goes there.
+	assert.equal(planLineFor(identity('kube-system', 'coredns-1'), m1), 'control-plane');
+	assert.equal(planLineFor(identity('submariner-operator', 'submariner-gateway-x'), m1), 'control-plane');
+	assert.equal(planLineFor(identity('submariner-operator', 'submariner-routeagent-x'), m2), 'worker-nodes');
 	assert.equal(planLineFor(identity('kube-system', 'coredns-1'), m2), 'worker-nodes');
 	assert.equal(planLineFor(identity('kube-system', 'etcd-m2-control-plane'), m2), 'worker-nodes');
 	assert.equal(planLineFor(identity('local-path-storage', 'local-path-provisioner-1'), m2), 'worker-nodes');
 	assert.equal(planLineFor(identity('default', 'etcd-backup'), m2), 'other');
+});
+
+test('a plural line takes its singular pods; a line named like a namespace takes that namespace', () => {
+	const config = testConfig({
+		hosts: {m2: {memory: '8GiB', address: '127.0.0.12', plan: {'ci-runners': '2GiB', caches: '1GiB', monitoring: '1GiB', redis: '1GiB'}}},
+	});
+	const host = config.hosts.m2!;
+	assert.equal(planLineFor(identity('ci', 'ci-runner-64522-jbzqs', {app: 'ci-runner'}), host), 'ci-runners');
+	assert.equal(planLineFor(identity('ci', 'ci-runner-64522-jbzqs'), host), 'ci-runners', 'by name alone');
+	assert.equal(planLineFor(identity('apps', 'cache-0'), host), 'caches');
+	assert.equal(planLineFor(identity('apps', 'cachet-0'), host), 'other', 'a singular matches a whole word only');
+	assert.equal(planLineFor(identity('monitoring', 'alertmanager-0'), host), 'monitoring');
+	assert.equal(planLineFor(identity('data', 'redis-0'), host), 'redis', '"redis" is not a plural');
 });

@@ -50,7 +50,7 @@ test('healthy: OK, exit 0, one line per cluster, gateway and host', async () => 
 	assert.equal(result.code, 0, result.stdout + result.stderr);
 	const lines = result.stdout.trim().split('\n');
 	assert.equal(lines[0], 'LABWATCH OK - 2/2 clusters live');
-	assert.match(result.stdout, /^m1 OK live, nodes 3\/3 Ready, pods \d+ running 0 pending 0 failed of \d+$/m);
+	assert.match(result.stdout, /^m1 OK live, nodes 3\/3 Ready, pods \d+ running 0 failing 0 pending 0 failed \d+ succeeded of \d+$/m);
 	assert.match(result.stdout, /^m2 OK live, nodes 2\/2 Ready/m);
 	assert.match(result.stdout, /^gateway m1 OK →m2 connected/m);
 	assert.match(result.stdout, /^host m1 OK .* used of 62 GiB usable \(node-exporter-darwin\)$/m);
@@ -133,7 +133,7 @@ test('bad input: one line naming the file, key or flag; exit 2; no stack trace',
 	assert.equal(result.stdout, '');
 	result = await labwatch(['check', '--config', configPath, '--timeout', 'soon']);
 	assert.equal(result.code, 2);
-	assert.equal(result.stderr, 'labwatch: --timeout: expected a duration like 5s (from 100ms to 1h), got "soon"\n');
+	assert.equal(result.stderr, 'labwatch: --timeout "soon": not a duration (write it like 5s, 1m30s or 500ms)\n');
 	const missingContext = join(directory, 'missing-context.yaml');
 	writeFileSync(missingContext, stringify({kubeconfig: join(directory, 'kubeconfig.yaml'), clusters: {m3: {context: 'kind-m3', host: 'm3'}}, hosts: {m3: {memory: '4GiB', address: '10.0.0.3'}}}));
 	result = await labwatch(['check', '--config', missingContext]);
@@ -141,7 +141,7 @@ test('bad input: one line naming the file, key or flag; exit 2; no stack trace',
 	assert.match(result.stderr, /^labwatch: kubeconfig .*kubeconfig\.yaml: no context "kind-m3" \(it has: sim-m1, sim-m2\)\n$/);
 	result = await labwatch(['frobnicate']);
 	assert.equal(result.code, 2);
-	assert.equal(result.stderr, 'labwatch: unknown command "frobnicate" (see labwatch --help)\n');
+	assert.equal(result.stderr, 'labwatch: unknown command "frobnicate" (commands: check, init, sim, partition, heal, drills; see labwatch --help)\n');
 });
 
 test('the TUI without a terminal says so and points to check', () => {

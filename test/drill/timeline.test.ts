@@ -14,7 +14,7 @@ function cluster(name: string, phase: ConnectionPhase, connection?: string): Clu
 		synced: {nodes: true, pods: true, gateways: true},
 		nodes: [],
 		nodeCounts: {ready: 0, total: 0},
-		podCounts: {running: 0, pending: 0, failed: 0, succeeded: 0, total: 0},
+		podCounts: {running: 0, failing: 0, pending: 0, failed: 0, succeeded: 0, total: 0},
 		pods: [],
 		gateways: connection
 			? [{name: 'gw', namespace: 'submariner-operator', haStatus: 'active', version: '0.18', statusFailure: '', localClusterId: name, connections: [{remoteCluster: 'm2', remoteHostname: 'm2-gw', status: connection, statusMessage: ''}]}]

@@ -56,7 +56,9 @@ test('partition drill between two namespaces running the simulated clusters', as
 		}));
 		const labwatch = (args: string[]) => {
 			try {
-				const stdout = execFileSync('ip', ['netns', 'exec', lab.nsA, process.execPath, bin, ...args, '--config', config], {
+				// `drills` reads reports, not the config, and refuses a --config it would ignore.
+				const withConfig = args[0] === 'drills' ? args : [...args, '--config', config];
+				const stdout = execFileSync('ip', ['netns', 'exec', lab.nsA, process.execPath, bin, ...withConfig], {
 					encoding: 'utf8',
 					env: {...process.env, XDG_STATE_HOME: directory},
 					stdio: ['ignore', 'pipe', 'pipe'],

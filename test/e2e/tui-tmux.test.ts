@@ -123,9 +123,9 @@ test('labwatch --demo in tmux: both clusters live, a partition turns m2 stale wi
 
 		// ? shows help; Esc closes it.
 		tmux('send-keys', '-t', session, '?');
-		await waitFor('help', 3000, () => /labwatch keys/.test(screen()));
+		await waitFor('help', 3000, () => /labwatch help/.test(screen()));
 		tmux('send-keys', '-t', session, 'Escape');
-		await waitFor('help closed', 3000, () => !/labwatch keys/.test(screen()) && /m2 · sim-m2/.test(screen()));
+		await waitFor('help closed', 3000, () => !/labwatch help/.test(screen()) && /m2 · sim-m2/.test(screen()));
 
 		// q exits 0, and the process is gone.
 		tmux('send-keys', '-t', session, 'q');
@@ -151,4 +151,136 @@ test('labwatch --demo in tmux exits on SIGHUP when its pane is closed', async t 
 	} finally {
 		cleanUp(session, pid, directory);
 	}
+});
+
+// ---- issue 10: what a new user meets in the first minute (each session on its own tmux server) -------
+
+interface Demo {
+	tmux(...args: string[]): string;
+	screen(): string;
+	/** The pane with its escape sequences (to see the inverse-video selection). */
+	styled(): string;
+	keys(...keys: string[]): void;
+	/** One write of literal text: several keys in one read. */
+	literal(text: string): void;
+	stop(): void;
+}
+
+function startDemo(t: TestContext, columns: number, rows: number): Demo {
+	const directory = mkdtempSync(join(tmpdir(), 'labwatch-tmux-'));
+	const socket = `labwatch-e2e-${process.pid}-${Date.now()}-${columns}x${rows}`;
+	const run = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
+	// The runner sets FORCE_COLOR=0 for its own output; the pane must draw as a user's does (inverse selection).
+	const command = [
+		'env -u CI -u CONTINUOUS_INTEGRATION -u FORCE_COLOR -u NO_COLOR',
+		`XDG_STATE_HOME=${quote(join(directory, 'state'))}`,
+		quote(process.execPath),
+		quote(bin),
+		'--demo; sleep 60',
+	].join(' ');
+	run('new-session', '-d', '-x', String(columns), '-y', String(rows), command);
+	const demo: Demo = {
+		tmux: run,
+		screen: () => run('capture-pane', '-p'),
+		styled: () => run('capture-pane', '-p', '-e'),
+		keys: (...keys) => void run('send-keys', ...keys),
+		literal: text => void run('send-keys', '-l', text),
+		stop() {
+			try {
+				run('kill-server');
+			} catch {
+				// Already gone.
+			}
+			rmSync(directory, {recursive: true, force: true});
+		},
+	};
+	t.after(() => demo.stop());
+	return demo;
+}
+
+const budgetBar = (line: string) => (line.slice(0, line.search(/[~?]?\d+\.\d\/\d/)).match(/[█▓·░│]/g) ?? []).length;
+
+test('tmux 100x30: the first frames never say "not configured" or guess; then both bars on one scale (items 6, 11)', async t => {
+	if (!ready(t)) return;
+	const demo = startDemo(t, 100, 30);
+	const frames: string[] = [];
+	const settled = await waitFor('budget numbers for both hosts', 20_000, () => {
+		const text = demo.screen();
+		if (/labwatch/.test(text)) frames.push(text);
+		const m1 = text.split('\n').find(line => /^m1 .*\d+\.\d\/16\.0 GiB/.test(line));
+		const m2 = text.split('\n').find(line => /^m2 .*\d+\.\d\/8\.0 GiB/.test(line));
+		return m1 !== undefined && m2 !== undefined && {text, m1, m2};
+	});
+	assert.ok(frames.length > 0);
+	for (const frame of frames) {
+		const rows = frame.split('\n');
+		const told = [rows[0], ...rows.filter(line => /^m\d /.test(line))].join('\n');
+		assert.doesNotMatch(frame, /not configured/, told);
+		assert.doesNotMatch(frame, /\?\/\d+\.\d GiB|req 0\.0/, told);
+	}
+	t.diagnostic(`${frames.length} frames seen before the budgets; first budget rows: ${frames[0]!.split('\n').filter(line => /^m\d /.test(line)).join(' | ')}`);
+	// One scale: 8 GiB is half as long as 16 GiB (±1 cell of rounding).
+	assert.ok(Math.abs(budgetBar(settled.m2) * 2 - budgetBar(settled.m1)) <= 1, `${settled.m1}\n${settled.m2}`);
+	assert.equal(settled.m1.indexOf('/16.0 GiB') - 4, settled.m2.indexOf('/8.0 GiB') - 3, 'numbers in one column');
+});
+
+test('tmux 100x30: keys sent in one write are each handled: jjj moves three rows, backspaces erase (item 5)', async t => {
+	if (!ready(t)) return;
+	const demo = startDemo(t, 100, 30);
+	await waitFor('pods listed', 20_000, () => /Running data\/kafka-0/.test(demo.screen()));
+	const selected = () => demo.styled().split('\n').find(line => line.includes('\x1b[7m')) ?? '';
+	const podRows = () => demo.screen().split('\n').filter(line => /^┃ (Running|Pending|Succeeded|\w+) /.test(line) && !/nodes|live|gw /.test(line));
+	await waitFor('the first row selected', 3000, () => /kafka-0/.test(selected()));
+	const fourth = podRows()[3]!.slice(2, 40).trim();
+	demo.literal('jjj');
+	await waitFor('the selection three rows down', 3000, () => selected().includes(fourth.split(' ').at(-1)!.slice(-12)));
+	demo.literal('/etcd-m1x');
+	await waitFor('the filter typed', 3000, () => /\/etcd-m1x/.test(demo.screen()));
+	demo.keys('BSpace', 'BSpace', 'BSpace');
+	await waitFor('three characters erased', 3000, () => /^\/etcd-\s/m.test(demo.screen()) && /etcd-m1-worker2/.test(demo.screen()));
+	demo.keys('Escape');
+	await waitFor('the filter cleared', 3000, () => /data\/kafka-0/.test(demo.screen()));
+});
+
+test('tmux: what is cut stays reachable: names cut in the middle, help at 60x20, the footer during a cut at 80x24 (item 10)', async t => {
+	if (!ready(t)) return;
+	const wide = startDemo(t, 100, 30);
+	const text = await waitFor('pods listed', 20_000, () => /etcd-m1-worker2/.test(wide.screen()) && wide.screen());
+	// Both etcd members told apart by their ends, and the control plane's suffix kept.
+	for (const end of ['/etcd-m1-worker ', '/etcd-m1-worker2 ', 'etcd-m1-control-plane', 'r-m1-control-plane']) assert.ok(text.includes(end), `${end} in\n${text}`);
+	assert.doesNotMatch(text, /kube-system\/etcd-m…/);
+	wide.stop();
+
+	const small = startDemo(t, 60, 20);
+	await waitFor('the first frame', 20_000, () => /m1 · sim-m1/.test(small.screen()));
+	small.keys('?');
+	await waitFor('help', 3000, () => /labwatch help/.test(small.screen()));
+	const seen = new Set<string>();
+	for (let page = 0; page < 30; page++) {
+		const screen = small.screen();
+		for (const line of screen.split('\n')) seen.add(line.replace(/^│ /, '').replace(/\s*│$/, ''));
+		if (!/\d+ more: j\/k scroll/.test(screen)) break;
+		small.keys('j');
+		await sleep(150);
+	}
+	const help = [...seen].join('\n');
+	assert.match(help, /roll back a live cut \(y confirms\)/, 'the last key reached by scrolling');
+	const cutLines = [...seen].filter(line => /^\S.*…$/.test(line) && !/^labwatch ·/.test(line));
+	assert.deepEqual(cutLines.filter(line => !/^(m\d |\d\d:\d\d)/.test(line)), [], 'no help line cut');
+	small.stop();
+
+	const medium = startDemo(t, 80, 24);
+	await waitFor('the first frame', 20_000, () => /m2 · sim-m2/.test(medium.screen()));
+	medium.keys('p');
+	await waitFor('the drill dialog', 5000, () => /y cut/.test(medium.screen()));
+	medium.keys('y');
+	const during = await waitFor('the cut live with r roll back in the footer', 10_000, () => {
+		const screen = medium.screen().replace(/\n+$/, '').split('\n');
+		return /CUT LIVE/.test(screen.join('\n')) && /r roll back/.test(screen.at(-1)!) && screen;
+	});
+	assert.doesNotMatch(during.at(-1)!, /p drill/);
+	medium.keys('r');
+	await waitFor('the roll-back question with its keys in the footer', 3000, () => /y roll back {2}n\/Esc keep the cut/.test(medium.screen()));
+	medium.keys('y');
+	await waitFor('healed', 10_000, () => /HEALED/.test(medium.screen()));
 });

@@ -39,7 +39,7 @@ function snapshotOf(handle: SimClusterHandle): ClusterSnapshot {
 		synced: {nodes: true, pods: true, gateways: true},
 		nodes: [],
 		nodeCounts: {ready: 0, total: 0},
-		podCounts: {running: 0, pending: 0, failed: 0, succeeded: 0, total: pods.length},
+		podCounts: {running: 0, failing: 0, pending: 0, failed: 0, succeeded: 0, total: pods.length},
 		pods,
 		gateways: [],
 		verdict: {level: 'ok', reasons: []},

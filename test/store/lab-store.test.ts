@@ -34,16 +34,16 @@ test('a healthy homelab is OK everywhere, and check says so', () => {
 	const snapshot = store.snapshot();
 	assert.equal(snapshot.verdict.level, 'ok');
 	assert.deepEqual(snapshot.clusters.map(cluster => cluster.nodeCounts), [{ready: 2, total: 2}, {ready: 2, total: 2}]);
-	assert.deepEqual(snapshot.clusters[0]!.podCounts, {running: 2, pending: 0, failed: 0, succeeded: 0, total: 2});
+	assert.deepEqual(snapshot.clusters[0]!.podCounts, {running: 2, failing: 0, pending: 0, failed: 0, succeeded: 0, total: 2});
 	assert.equal(exitCodes[snapshot.verdict.level], 0);
 	const text = checkText(snapshot);
 	assert.match(text, /^LABWATCH OK - 2\/2 clusters live\n/);
-	assert.match(text, /^m1 OK live, nodes 2\/2 Ready, pods 2 running 0 pending 0 failed of 2$/m);
+	assert.match(text, /^m1 OK live, nodes 2\/2 Ready, pods 2 running 0 failing 0 pending 0 failed 0 succeeded of 2$/m);
 	assert.match(text, /^gateway m1 OK →m2 connected 0\.69ms$/m);
 	const json = checkJson(snapshot) as any;
 	assert.equal(json.status, 'OK');
 	assert.equal(json.clusters[1].reachable, true);
-	assert.deepEqual(json.clusters[1].pods, {running: 2, pending: 0, failed: 0, succeeded: 0, total: 2});
+	assert.deepEqual(json.clusters[1].pods, {running: 2, failing: 0, pending: 0, failed: 0, succeeded: 0, total: 2});
 });
 
 test('an unreachable cluster is CRITICAL with its time and reason; its data stays, marked stale', () => {
