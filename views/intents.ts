@@ -15,9 +15,14 @@ export interface DrillIntents {
 	heal(): IntentResult | Promise<IntentResult>;
 }
 
+export type {DigIntents} from '../source/tui/dig-intents-types.js';
+import type {DigIntents} from '../source/tui/dig-intents-types.js';
+
 export interface Intents {
 	/** Leave: stop watches, restore the terminal, exit 0. */
 	quit(): void;
 	/** Absent until a drill runner is wired in: the drill keys then say drills are not configured. */
 	drill?: DrillIntents;
+	/** Describe, YAML, logs, events, nodes and the pod actions; absent: those keys do nothing. */
+	dig?: DigIntents;
 }

@@ -10,7 +10,7 @@ import {startContainer} from './pod-factory.js';
 import type {KubeObject} from './resources.js';
 import {SimEventRecorder} from './events.js';
 
-export const restartedAtAnnotation = 'kubectl.kubernetes.io/restartedAt';
+import {restartedAtAnnotation} from '../kube/restart.js';
 
 interface ContainerStatus {
 	name: string;
