@@ -49,7 +49,7 @@ export function NodesView({nodes, rows, selected, nodePods, width, height, nowMs
 	const failing = Object.entries(nodes?.errors ?? {});
 	const listRows = Math.max(1, height - 2 - failing.length);
 	const {start, shown} = window(rows, selected, listRows);
-	const header = `${cell('CLUSTER', 8)}${cell('NAME', 22)}${cell('READY', 9)}${cell('ROLES', 15)}${cell('KUBELET', 10)}${cellRight('AGE', 6)}  ${cell('MEMORY REQ / ALLOC', 24)}${cellRight('PODS', 5)}`;
+	const header = `${cell('CLUSTER', 8)}${cell('NAME', 20)}${cell('READY', 9)}${cell('ROLES', 14)}${cell('KUBELET', 9)}${cellRight('AGE', 6)}  ${cell('MEMORY REQ / ALLOC', 20)}${cellRight('PODS', 5)}`;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Text wrap="truncate-end">
@@ -69,7 +69,7 @@ export function NodesView({nodes, rows, selected, nodePods, width, height, nowMs
 				const percent = allocatable > 0 ? Math.round((row.requestBytes / allocatable) * 100) : 0;
 				const memory = `${gib(row.requestBytes)} / ${gib(allocatable)} GiB ${percent}%`;
 				const ready = row.stale ? `${row.node.ready ? 'Ready' : 'NotReady'}?` : row.node.ready ? 'Ready' : 'NotReady';
-				const line = `${cell(row.cluster, 8)}${cell(row.node.name, 22)}${cell(ready, 9)}${cell(row.detail ? row.detail.roles.join(',') || '<none>' : '…', 15)}${cell(row.detail?.kubeletVersion ?? '…', 10)}${cellRight(formatAge(nowMs - row.node.createdMs), 6)}  ${cell(memory, 24)}${cellRight(String(row.pods.length), 5)}`;
+				const line = `${cell(row.cluster, 8)}${cell(row.node.name, 20)}${cell(ready, 9)}${cell(row.detail ? row.detail.roles.join(',') || '<none>' : '…', 14)}${cell(row.detail?.kubeletVersion ?? '…', 9)}${cellRight(formatAge(nowMs - row.node.createdMs), 6)}  ${cell(memory, 20)}${cellRight(String(row.pods.length), 5)}`;
 				const level = !row.node.ready ? 'crit' : percent > 100 ? 'warn' : undefined;
 				return (
 					<Text key={`${row.cluster}/${row.node.name}`} inverse={start + index === selected} color={level ? levelColour(theme, level) : undefined} dimColor={row.stale} wrap="truncate-end">
