@@ -97,6 +97,11 @@ export class ClusterServer {
 		return this.watches.count();
 	}
 
+	/** Open `follow` log streams (tests: a closed pane leaves none). */
+	logStreamCount(): number {
+		return this.logStreams.size;
+	}
+
 	hungCount(): number {
 		return this.hung.size;
 	}

@@ -74,6 +74,12 @@ export function yamlLines(object: Json): DocLine[] {
 	return stringify(copy, {lineWidth: 0}).replace(/\n$/, '').split('\n').map(text => ({text}));
 }
 
+/** getJson reports its own deadline as "aborted" when no headers came (http.ts); nothing here aborts a fetch, so say what it was. */
+function reasonOf(error: unknown, timeoutMs: number): string {
+	const message = error instanceof Error ? error.message : String(error);
+	return message === 'aborted' ? `timeout after ${timeoutMs / 1000}s` : message;
+}
+
 export function createDigIntents(options: DigIntentsOptions): DigIntents & {dispose(): void; store: DigStore} {
 	const store = options.store ?? new DigStore();
 	const timeoutMs = options.timeoutMs ?? 5000;
@@ -104,7 +110,7 @@ export function createDigIntents(options: DigIntentsOptions): DigIntents & {disp
 			});
 			return {events};
 		} catch (error) {
-			return {events: [], error: (error as Error).message};
+			return {events: [], error: reasonOf(error, timeoutMs)};
 		}
 	};
 
@@ -140,7 +146,7 @@ export function createDigIntents(options: DigIntentsOptions): DigIntents & {disp
 			});
 		} catch (error) {
 			if (token !== docToken) return;
-			store.update({doc: {kind, target, state: 'error', error: (error as Error).message, lines: []}});
+			store.update({doc: {kind, target, state: 'error', error: reasonOf(error, timeoutMs), lines: []}});
 		}
 	};
 
@@ -153,7 +159,7 @@ export function createDigIntents(options: DigIntentsOptions): DigIntents & {disp
 					eventsByCluster.set(cluster, await listEvents(kubeconfig(cluster), cluster, {timeoutMs}));
 				} catch (error) {
 					// A cut-off cluster keeps what was read before; the view says since when.
-					errors[cluster] = (error as Error).message;
+					errors[cluster] = reasonOf(error, timeoutMs);
 				}
 			}),
 		);
@@ -179,7 +185,7 @@ export function createDigIntents(options: DigIntentsOptions): DigIntents & {disp
 						})),
 					);
 				} catch (error) {
-					errors[cluster] = (error as Error).message;
+					errors[cluster] = reasonOf(error, timeoutMs);
 				}
 			}),
 		);
