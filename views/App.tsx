@@ -60,7 +60,7 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 	// Dig views (describe, logs, events, nodes, YAML, the command line): their own state and store.
 	const digSnapshot = useDigSnapshot(intents.dig?.source ?? emptyDigSource);
 	const [digState, digDispatch] = useReducer(digReducer, initialDigState);
-	const dig: DigRouterContext = {state: digState, dispatch: digDispatch, snapshot: digSnapshot, pageRows: 1};
+	const dig: DigRouterContext = {state: digState, dispatch: digDispatch, snapshot: digSnapshot, pageRows: 1, pageWidth: 80};
 	useKeyRouter({state, dispatch, snapshot, intents, readOnly, dig});
 	const digFrame = topFrame(digState);
 
@@ -69,6 +69,7 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 	const digOverlay = digState.confirm ? confirmRows : digState.command !== undefined ? commandLineRows(digState.command, 10) : digFrame ? 0 : scopeLineRows(digState);
 	const layout = layoutFor(snapshot, shown, size, (state.mode === 'rollback' ? rollbackDialogRows : 0) + digOverlay);
 	dig.pageRows = textPaneRows(layout.bodyHeight - digOverlay);
+	dig.pageWidth = layout.width;
 	const {filter} = state;
 	// Filtering a few hundred pods is cheap, but only redo it when the data or the filter changed.
 	const {sort, namespace} = digState;

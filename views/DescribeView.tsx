@@ -1,6 +1,7 @@
 // `d`/Enter: the object described (kubectl describe's order), or its YAML (`y`), as fetched on demand.
 import type {TextDoc} from '../source/store/dig-store.js';
 import {TextPane} from './TextPane.js';
+import {wrapDocLines} from './wrap.js';
 
 export interface DocViewProps {
 	doc?: TextDoc;
@@ -18,7 +19,7 @@ export function DescribeView({doc, title, top, width, height}: DocViewProps) {
 			title={title}
 			status={doc?.state === 'error' ? 'failed' : loading ? 'loading…' : undefined}
 			statusLevel={doc?.state === 'error' ? 'crit' : undefined}
-			lines={doc?.state === 'ready' ? doc.lines : []}
+			lines={doc?.state === 'ready' ? wrapDocLines(doc.lines, width) : []}
 			top={top}
 			width={width}
 			height={height}

@@ -10,6 +10,7 @@ import type {Intents} from './intents.js';
 import {digReducer, topFrame, type DigAction, type DigFrame, type DigState} from './dig-state.js';
 import {complete, parseCommand} from './commands.js';
 import {eventRows, gatewayRows, listedPods, logRows, nodeRows, podsOnNode} from './dig-rows.js';
+import {wrapDocLines} from './wrap.js';
 
 export interface DigRouterContext {
 	state: DigState;
@@ -17,6 +18,8 @@ export interface DigRouterContext {
 	snapshot: DigSnapshot;
 	/** Rows a text pane shows (for paging and the end of the scroll). */
 	pageRows: number;
+	/** Columns of a text pane (describe wraps long lines to it). */
+	pageWidth: number;
 }
 
 interface Context {
@@ -86,7 +89,7 @@ function listLength(context: Context, frame: DigFrame): number {
 function textLength(context: Context, frame: DigFrame): number {
 	const dig = context.dig!;
 	if (frame.view === 'logs') return logRows(dig.snapshot, dig.state.search).length;
-	return dig.snapshot.doc?.lines.length ?? 0;
+	return wrapDocLines(dig.snapshot.doc?.lines ?? [], dig.pageWidth).length;
 }
 
 /** Opens a view on top of the current one and asks for its data. */

@@ -27,6 +27,8 @@ export interface ClusterServerOptions {
 	state?: () => object;
 	/** Container logs: one line per this many ms (default 2000; the logs benchmark uses 1). */
 	logIntervalMs?: number;
+	/** Every cluster's model in this process, so /_sim/crash can name another cluster ({"cluster": "m2"}). */
+	models?: () => ClusterModel[];
 }
 
 interface HungRequest {
@@ -46,6 +48,7 @@ export class ClusterServer {
 	private readonly stopNetwork: () => void;
 	private readonly state?: () => object;
 	private readonly logIntervalMs: number;
+	private readonly models?: () => ClusterModel[];
 	private readonly logStreams = new Set<ServerResponse>();
 	private address = '';
 
@@ -54,6 +57,7 @@ export class ClusterServer {
 		this.network = network;
 		this.state = options.state;
 		this.logIntervalMs = options.logIntervalMs ?? 2000;
+		this.models = options.models;
 		this.watches = new WatchHub(model, network, {
 			bookmarkIntervalMs: options.bookmarkIntervalMs ?? 15_000,
 			firstBookmarkMs: options.firstBookmarkMs ?? 1_000,
@@ -295,10 +299,10 @@ export class ClusterServer {
 			return sendJson(res, 200, state());
 		}
 		if (path === '/_sim/crash') {
-			// Tests and demos: this cluster's pod {namespace, name} dies and waits in CrashLoopBackOff.
+			// Tests and demos: a pod {cluster?, namespace, name, oomKilled?} dies and waits in CrashLoopBackOff.
 			if (req.method !== 'POST') return sendJson(res, 405, JSON.stringify(statusBody(405, 'use POST')));
 			return readBody(req, body => {
-				let target: {namespace?: unknown; name?: unknown; oomKilled?: unknown} = {};
+				let target: {cluster?: unknown; namespace?: unknown; name?: unknown; oomKilled?: unknown} = {};
 				try {
 					target = JSON.parse(body) as typeof target;
 				} catch {
@@ -307,7 +311,9 @@ export class ClusterServer {
 				if (typeof target.namespace !== 'string' || typeof target.name !== 'string') {
 					return sendJson(res, 400, JSON.stringify(statusBody(400, 'expected a JSON body like {"namespace":"data","name":"kafka-0"}')));
 				}
-				const crashed = this.model.update('pods', target.namespace, target.name, pod => restartContainer(pod, {oomKilled: target.oomKilled === true, crashLoop: true, nowMs: Date.now()}));
+				const model = typeof target.cluster === 'string' ? this.models?.().find(item => item.name === target.cluster) : this.model;
+				if (!model) return sendJson(res, 404, JSON.stringify(statusBody(404, `no simulated cluster ${JSON.stringify(target.cluster)} here`)));
+				const crashed = model.update('pods', target.namespace, target.name, pod => restartContainer(pod, {oomKilled: target.oomKilled === true, crashLoop: true, nowMs: Date.now()}));
 				if (!crashed) return sendJson(res, 404, JSON.stringify(statusBody(404, `pods "${target.name}" not found`)));
 				sendJson(res, 200, JSON.stringify({crashed: `${target.namespace}/${target.name}`}));
 			});

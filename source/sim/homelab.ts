@@ -149,7 +149,7 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 				podsPerCluster: options.podsPerCluster,
 				remotes: remoteSpecsOf(spec).map(gatewayEndpointFor),
 			});
-			const server = new ClusterServer(model, network, {bookmarkIntervalMs: options.bookmarkIntervalMs, state: stateOf, logIntervalMs: options.logIntervalMs});
+			const server = new ClusterServer(model, network, {bookmarkIntervalMs: options.bookmarkIntervalMs, state: stateOf, logIntervalMs: options.logIntervalMs, models: () => handles.map(handle => handle.model)});
 			servers.push(server);
 			// After the server, so watchers see a change before the Events it causes.
 			controllers.push(new SimController(model, spec, seed, {timeScale: options.controllerTimeScale}));

@@ -75,3 +75,19 @@ test('--read-only: r and Ctrl+D do nothing in a describe and are not offered', a
 	assert.ok(!dig.calls.some(call => call.startsWith('restart') || call.startsWith('deletePod')));
 	app.unmount();
 });
+
+test('describe wraps a long message instead of cutting it: the whole statusMessage is on screen', async () => {
+	const {store} = homelab();
+	const dig = fakeDig();
+	const message = 'Failed to successfully ping the remote endpoint IP "10.245.1.1" after 5 attempts: context deadline exceeded while waiting for the peer gateway m2-worker to answer on the cable';
+	dig.docs.set('worker-5d8b', [{text: `    Status Message: ${message}`}, ...lines(80)]);
+	const app = renderApp(store, {intents: {quit: () => {}, dig}});
+	await settle();
+	const frame = await app.press('d');
+	const joined = frame.split('\n').slice(2, 6).map(line => line.trim()).join(' ');
+	assert.ok(joined.includes(message), joined);
+	assert.ok(frame.split('\n').every(line => line.length <= 100));
+	// The wrapped lines count in the scroll: G reaches the last line.
+	assert.match(await app.press('G'), /line 80/);
+	app.unmount();
+});
