@@ -2,6 +2,7 @@
 import {Box, Text} from 'ink';
 import {commandTable} from './commands.js';
 import {useTheme} from './theme.js';
+import {plain} from './plain.js';
 
 /** Rows the command line takes at the top of the body. */
 export function commandLineRows(text: string, maxRows: number): number {
@@ -23,7 +24,7 @@ export function CommandLine({text, width, rows}: {text: string; width: number; r
 				<Text bold>:</Text>
 				{text}
 				<Text inverse> </Text>
-				<Text dimColor>{'  Tab completes · ↑/↓ history · Enter runs · Esc closes'.replace('↑/↓', theme.ascii ? 'Up/Down' : '↑/↓')}</Text>
+				<Text dimColor>{plain(theme, '  Tab completes · ↑/↓ history · Enter runs · Esc closes')}</Text>
 			</Text>
 			{list.map(command => (
 				<Text key={command.name} dimColor wrap="truncate-end">

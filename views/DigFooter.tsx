@@ -1,5 +1,6 @@
 // The last row while a dig view is open: the search being typed, the last key's notice, or the view's keys.
 import {Box, Text} from 'ink';
+import {plain} from './plain.js';
 import type {Notice} from './ui-state.js';
 import {levelColour, useTheme} from './theme.js';
 
@@ -12,7 +13,7 @@ export function DigFooter({keys, notice, searchInput, width}: {keys: Array<[stri
 				<Text bold>/</Text>
 				{searchInput}
 				<Text inverse> </Text>
-				<Text dimColor>{'  Enter keep · Esc clear'}</Text>
+				<Text dimColor>{plain(theme, '  Enter keep · Esc clear')}</Text>
 			</Text>
 		);
 	} else if (notice) {

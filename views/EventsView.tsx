@@ -1,6 +1,7 @@
 // `e`: events of every cluster, merged, newest first (with a `/` filter: Warnings first), with the
 // cluster each came from. A cluster that cannot be read now keeps its last events, and the title says so.
 import {Box, Text} from 'ink';
+import {plain} from './plain.js';
 import type {EventsData} from '../source/store/dig-store.js';
 import type {EventInfo} from '../source/kube/events.js';
 import {formatAge} from '../source/config/duration.js';
@@ -28,8 +29,8 @@ export function EventsView({events, rows, selected, search, width, height, nowMs
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Text wrap="truncate-end">
-				<Text bold inverse>{` events · every cluster${search ? ` · /${search} (Warnings first)` : ''} `}</Text>
-				<Text dimColor>{` ${rows.length}${events?.state === 'loading' ? ' loading…' : ''}`}</Text>
+				<Text bold inverse>{plain(theme, ` events · every cluster${search ? ` · /${search} (Warnings first)` : ''} `)}</Text>
+				<Text dimColor>{plain(theme, ` ${rows.length}${events?.state === 'loading' ? ' loading…' : ''}`)}</Text>
 			</Text>
 			{failing.map(([cluster, error]) => (
 				<Text key={cluster} color={levelColour(theme, 'crit')} wrap="truncate-end">
@@ -39,14 +40,14 @@ export function EventsView({events, rows, selected, search, width, height, nowMs
 			<Text bold wrap="truncate-end">
 				{clip(header, width)}
 			</Text>
-			{shown.length === 0 ? <Text dimColor>{events?.state === 'loading' ? 'asking every cluster…' : search ? `no event matches "${search}"` : 'no events'}</Text> : null}
+			{shown.length === 0 ? <Text dimColor>{events?.state === 'loading' ? plain(theme, 'asking every cluster…') : search ? `no event matches "${search}"` : 'no events'}</Text> : null}
 			{shown.map((event, index) => {
 				const at = start + index;
 				const object = `${event.kind.toLowerCase()}/${event.namespace ? `${event.namespace}/` : ''}${event.name}`;
 				const line = `${cell(event.cluster, 8)}${cell(formatAge(nowMs - event.lastMs), 7)}${cell(event.type, 8)}${cell(event.reason, 18)}${cell(object, objectWidth)}${cellRight(String(event.count), 5)}  ${event.message}`;
 				return (
 					<Text key={`${event.cluster}/${event.namespace}/${event.name}/${event.reason}/${at}`} inverse={at === selected} color={event.type === 'Warning' ? levelColour(theme, 'warn') : undefined} wrap="truncate-end">
-						{clip(line, width)}
+						{clip(plain(theme, line), width, theme.glyphs.ellipsis)}
 					</Text>
 				);
 			})}

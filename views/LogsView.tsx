@@ -1,6 +1,7 @@
 // `l` (and `p` inside for the previous run): a pod's log, following by default (`f` toggles), filtered by
 // `/`. What is held is bounded (lines and bytes); a cut-off cluster keeps what was read, and says so.
 import {Box, Text} from 'ink';
+import {plain} from './plain.js';
 import type {ClusterSnapshot} from '../source/store/types.js';
 import type {DigTarget, LogPane} from '../source/store/dig-store.js';
 import {formatBytes} from '../source/config/size.js';
@@ -35,7 +36,7 @@ export function LogsView({logs, target, previous, cluster, lines, follow, search
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			{cutOff ? (
 				<Text color={levelColour(theme, 'crit')} wrap="truncate-end">
-					{`${target.cluster} cut off (${connectionText(cluster, nowMs)}): showing the ${logs?.lines.length ?? 0} lines read before`}
+					{plain(theme, `${target.cluster} cut off (${connectionText(cluster, nowMs)}): showing the ${logs?.lines.length ?? 0} lines read before`)}
 				</Text>
 			) : null}
 			<TextPane

@@ -1,6 +1,7 @@
 // `n`: every cluster's nodes: Ready, roles, kubelet version, age, memory requested against allocatable,
 // pods on it. Enter lists a node's pods (d describes one, l shows its log); Esc goes back.
 import {Box, Text} from 'ink';
+import {plain} from './plain.js';
 import type {NodesData} from '../source/store/dig-store.js';
 import type {PodInfo} from '../source/store/types.js';
 import {formatAge} from '../source/config/duration.js';
@@ -32,14 +33,14 @@ export function NodesView({nodes, rows, selected, nodePods, width, height, nowMs
 		const {start, shown} = window(nodePods.pods, selected, listRows);
 		return (
 			<Box flexDirection="column" width={width} height={height} overflow="hidden">
-				<Text bold inverse wrap="truncate-end">{` pods on ${nodePods.node} · ${nodePods.cluster} · ${nodePods.pods.length} `}</Text>
+				<Text bold inverse wrap="truncate-end">{plain(theme, ` pods on ${nodePods.node} · ${nodePods.cluster} · ${nodePods.pods.length} `)}</Text>
 				<Text bold wrap="truncate-end">{clip(`${cell('STATUS', 18)}${cell('NAMESPACE/NAME', 50)}${cellRight('RESTARTS', 9)}${cellRight('MEM REQ', 10)}${cellRight('AGE', 8)}`, width)}</Text>
 				{shown.map((pod, index) => {
 					const status = pod.problem ?? pod.phase;
 					const line = `${cell(status, 18)}${cell(`${pod.namespace}/${pod.name}`, 50)}${cellRight(String(pod.restarts), 9)}${cellRight(formatBytes(pod.memoryRequestBytes), 10)}${cellRight(formatAge(nowMs - pod.createdMs), 8)}`;
 					return (
 						<Text key={`${pod.namespace}/${pod.name}`} inverse={start + index === selected} color={pod.problem ? levelColour(theme, 'warn') : undefined} wrap="truncate-end">
-							{clip(line, width)}
+							{clip(plain(theme, line), width, theme.glyphs.ellipsis)}
 						</Text>
 					);
 				})}
@@ -53,8 +54,8 @@ export function NodesView({nodes, rows, selected, nodePods, width, height, nowMs
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Text wrap="truncate-end">
-				<Text bold inverse>{' nodes · every cluster '}</Text>
-				<Text dimColor>{` ${rows.length}${nodes?.state === 'loading' ? ' loading…' : ''} · Enter its pods · d describe`}</Text>
+				<Text bold inverse>{plain(theme, ' nodes · every cluster ')}</Text>
+				<Text dimColor>{plain(theme, ` ${rows.length}${nodes?.state === 'loading' ? ' loading…' : ''} · Enter its pods · d describe`)}</Text>
 			</Text>
 			{failing.map(([cluster, error]) => (
 				<Text key={cluster} color={levelColour(theme, 'crit')} wrap="truncate-end">
@@ -73,7 +74,7 @@ export function NodesView({nodes, rows, selected, nodePods, width, height, nowMs
 				const level = !row.node.ready ? 'crit' : percent > 100 ? 'warn' : undefined;
 				return (
 					<Text key={`${row.cluster}/${row.node.name}`} inverse={start + index === selected} color={level ? levelColour(theme, level) : undefined} dimColor={row.stale} wrap="truncate-end">
-						{clip(line, width)}
+						{clip(plain(theme, line), width, theme.glyphs.ellipsis)}
 					</Text>
 				);
 			})}

@@ -3,6 +3,7 @@
 import {Text} from 'ink';
 import {sortWords, type SortKey} from '../source/store/pod-sort.js';
 import {levelColour, useTheme} from './theme.js';
+import {plain} from './plain.js';
 
 export function scopeLineRows(scope: {sort: SortKey; namespace?: string}): number {
 	return scope.sort !== 'status' || scope.namespace ? 1 : 0;
@@ -13,7 +14,7 @@ export function ScopeLine({sort, namespace, width}: {sort: SortKey; namespace?: 
 	const parts = [namespace ? `namespace ${namespace} (:ns alone shows all)` : '', sort !== 'status' ? `sorted by ${sortWords[sort]} (s for the next)` : ''].filter(Boolean);
 	return (
 		<Text color={levelColour(theme, 'unknown')} wrap="truncate-end">
-			{parts.join(' · ').slice(0, width)}
+			{plain(theme, parts.join(' · ')).slice(0, width)}
 		</Text>
 	);
 }

@@ -1,6 +1,7 @@
 // A scrollable pane of text lines (describe, YAML, logs): a title row, then `height - 1` lines from
 // `top`, clipped to the width (never wrapped, so the frame's height never changes with the content).
 import {Box, Text} from 'ink';
+import {plain} from './plain.js';
 import type {DocLine} from '../source/kube/describe.js';
 import {clip} from './format.js';
 import {levelColour, useTheme} from './theme.js';
@@ -30,11 +31,11 @@ export function TextPane({title, status, statusLevel, lines, top, width, height,
 	const start = Math.max(0, Math.min(top, Math.max(0, lines.length - rows)));
 	const shown = lines.slice(start, start + rows);
 	const position = lines.length > rows ? ` ${start + 1}-${start + shown.length}/${lines.length}` : '';
-	const right = `${status ?? ''}${position}`;
+	const right = plain(theme, `${status ?? ''}${position}`);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Text wrap="truncate-end">
-				<Text bold inverse>{` ${clip(title, Math.max(1, width - right.length - 3))} `}</Text>
+				<Text bold inverse>{` ${clip(plain(theme, title), Math.max(1, width - right.length - 3))} `}</Text>
 				<Text color={statusLevel ? levelColour(theme, statusLevel) : undefined}>{right ? ` ${right}` : ''}</Text>
 			</Text>
 			{shown.length === 0 && empty ? (
@@ -44,7 +45,7 @@ export function TextPane({title, status, statusLevel, lines, top, width, height,
 			) : null}
 			{shown.map((line, index) => {
 				const doc: DocLine = typeof line === 'string' ? {text: line} : line;
-				const text = clip(doc.text.replace(/\t/g, '  '), width, theme.glyphs.ellipsis);
+				const text = clip(plain(theme, doc.text.replace(/\t/g, '  ')), width, theme.glyphs.ellipsis);
 				const colour = doc.level ? levelColour(theme, doc.level) : undefined;
 				if (mark && text.toLowerCase().includes(mark.toLowerCase())) {
 					const at = text.toLowerCase().indexOf(mark.toLowerCase());

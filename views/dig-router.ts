@@ -266,10 +266,11 @@ function viewKey(input: string, key: Key, context: Context, frame: DigFrame): vo
 				return dig.dispatch({type: 'node-pods', nodePods: {cluster: target.cluster, node: target.name}});
 			}
 			if (!target) return;
-			if (input === 'd' || key.return) open(context, {view: 'describe', target});
+			if (key.ctrl) {
+				if (input === 'd') askDelete(context, target);
+			} else if (input === 'd' || key.return) open(context, {view: 'describe', target});
 			else if (input === 'y') open(context, {view: 'yaml', target});
 			else if (input === 'l' && target.kind === 'pod') open(context, {view: 'logs', target, previous: false});
-			else if (key.ctrl && input === 'd') askDelete(context, target);
 			return;
 		}
 	}

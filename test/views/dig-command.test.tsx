@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {homelab, keys, renderApp, settle} from './harness.js';
+import {homelab, keys, pod, renderApp, settle} from './harness.js';
 import {fakeDig} from './dig-harness.js';
 import {complete, parseCommand} from '../../views/commands.js';
 
@@ -87,4 +87,35 @@ test('--read-only: Ctrl+D does nothing, and help lists no action keys; every dig
 	assert.match(frame, /Ctrl\+D\s+delete the selected pod/);
 	assert.match(frame, /r in describe\s+restart the pod's Deployment or StatefulSet/);
 	writable.unmount();
+});
+
+test('--ascii: every dig view is drawn in plain ASCII', async () => {
+	const {store} = homelab();
+	const dig = fakeDig();
+	const {event} = await import('./dig-harness.js');
+	dig.events = [event('m1', 'worker-5d8b', 'BackOff', {type: 'Warning'})];
+	dig.logLines = ['one', 'two'];
+	dig.docs.set('worker-5d8b', [{text: '  → m2 (m2-worker)'}, {text: 'Name: x'}]);
+	const app = renderApp(store, {intents: {quit: () => {}, dig}, ascii: true});
+	await settle();
+	const nonAscii = /[^\x20-\x7e\n]/;
+	for (const sequence of [['d'], ['l'], ['e'], ['n'], ['g'], [':'], ['\u0004'], ['s']]) {
+		const frame = await app.press(...sequence);
+		assert.doesNotMatch(frame, nonAscii, `${sequence.join('')}: ${nonAscii.exec(frame)?.[0]}\n${frame}`);
+		await app.press(keys.escape, keys.escape);
+	}
+	app.unmount();
+});
+
+test('Ctrl+D on a pod in a node\'s pod list asks to delete that pod (not describe it)', async () => {
+	const {store} = homelab();
+	store.replacePods('m1', [pod('api-7f9c', {namespace: 'apps', node: 'm1-worker'})]);
+	const dig = fakeDig();
+	const app = renderApp(store, {intents: {quit: () => {}, dig}});
+	await settle();
+	await app.press('n', 'j', keys.enter);
+	const frame = await app.press('\u0004');
+	assert.match(frame, /Delete pod apps\/api-7f9c in cluster m1\?/);
+	assert.ok(!dig.calls.some(call => call.startsWith('describe')));
+	app.unmount();
 });
