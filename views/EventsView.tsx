@@ -24,8 +24,8 @@ export function EventsView({events, rows, selected, search, width, height, nowMs
 	const listRows = Math.max(1, height - 2 - failing.length);
 	const start = Math.max(0, Math.min(selected - Math.floor(listRows / 2), rows.length - listRows));
 	const shown = rows.slice(start, start + listRows);
-	const objectWidth = Math.max(16, Math.min(40, Math.floor(width * 0.3)));
-	const header = `${cell('CLUSTER', 8)}${cell('AGE', 7)}${cell('TYPE', 8)}${cell('REASON', 18)}${cell('OBJECT', objectWidth)}${cellRight('COUNT', 5)}  MESSAGE`;
+	const objectWidth = Math.max(16, Math.min(44, Math.floor(width * 0.34)));
+	const header = `${cell('CLUSTER', 8)}${cell('AGE', 6)}${cell('TYPE', 8)}${cell('REASON', 17)}${cell('OBJECT', objectWidth)}${cellRight('COUNT', 5)}  MESSAGE`;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Text wrap="truncate-end">
@@ -44,7 +44,7 @@ export function EventsView({events, rows, selected, search, width, height, nowMs
 			{shown.map((event, index) => {
 				const at = start + index;
 				const object = `${event.kind.toLowerCase()}/${event.namespace ? `${event.namespace}/` : ''}${event.name}`;
-				const line = `${cell(event.cluster, 8)}${cell(formatAge(nowMs - event.lastMs), 7)}${cell(event.type, 8)}${cell(event.reason, 18)}${cell(object, objectWidth)}${cellRight(String(event.count), 5)}  ${event.message}`;
+				const line = `${cell(event.cluster, 8)}${cell(formatAge(nowMs - event.lastMs), 6)}${cell(event.type, 8)}${cell(event.reason, 17)}${cell(object, objectWidth)}${cellRight(String(event.count), 5)}  ${event.message}`;
 				return (
 					<Text key={`${event.cluster}/${event.namespace}/${event.name}/${event.reason}/${at}`} inverse={at === selected} color={event.type === 'Warning' ? levelColour(theme, 'warn') : undefined} wrap="truncate-end">
 						{clip(plain(theme, line), width, theme.glyphs.ellipsis)}

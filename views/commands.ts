@@ -13,7 +13,7 @@ export const commandTable: CommandHelp[] = [
 	{name: 'events', what: 'events of every cluster, merged, newest first'},
 	{name: 'gateways', what: 'Submariner gateways of every cluster'},
 	{name: 'ns', args: '<namespace>', what: 'show only this namespace in every cluster; :ns alone shows all'},
-	{name: 'sort', args: `<${sortKeys.join('|')}>`, what: 'sort the pod lists'},
+	{name: 'sort', args: '<key>', what: `sort the pod lists: ${sortKeys.join(', ')}`},
 	{name: 'help', what: 'every key'},
 	{name: 'quit', what: 'leave labwatch'},
 ];

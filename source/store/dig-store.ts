@@ -1,7 +1,8 @@
 // What the dig views show and the watches do not keep: a describe or YAML document, a log pane, the
 // events of both clusters, node details. Filled on demand by the dig intents, read by the views as
 // immutable snapshots, emptied when a view closes (nothing here outlives the pane that asked for it).
-// Notifications are coalesced (a log at 1,000 lines/s is at most ten snapshots a second).
+// Notifications are coalesced to one per event-loop turn; the log pane publishes at most four times a
+// second (dig-intents), like the lab's own snapshots, so a log at 1,000 lines/s is four frames a second.
 import type {DocLine} from '../kube/describe.js';
 import type {EventInfo} from '../kube/events.js';
 
@@ -86,8 +87,8 @@ export class DigStore implements DigSource {
 	private pending: NodeJS.Timeout | undefined;
 	private lastNotifyMs = 0;
 
-	/** minIntervalMs: at most one notification per this many ms (0 in tests: the next turn). */
-	constructor(private readonly minIntervalMs = 100) {}
+	/** minIntervalMs: at most one notification per this many ms (default 0: the next turn, so an answer is drawn at once). */
+	constructor(private readonly minIntervalMs = 0) {}
 
 	subscribe(listener: () => void): () => void {
 		this.listeners.add(listener);

@@ -31,7 +31,7 @@ export interface DigIntentsOptions {
 	nodesEveryMs?: number;
 	tailLines?: number;
 	logLimits?: LogBufferLimits;
-	/** Log pane frames at most this often (the store coalesces too). */
+	/** Log pane snapshots at most this often (default 250 ms, the lab's own cadence). */
 	logPublishMs?: number;
 	store?: DigStore;
 	clock?: () => number;
@@ -239,7 +239,7 @@ export function createDigIntents(options: DigIntentsOptions): DigIntents & {disp
 				timeoutMs,
 				onData() {
 					state = 'streaming';
-					logTimer ??= setTimeout(publish, options.logPublishMs ?? 100);
+					logTimer ??= setTimeout(publish, options.logPublishMs ?? 250);
 				},
 				onEnd(reason) {
 					state = reason ? 'error' : 'ended';
