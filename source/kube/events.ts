@@ -50,16 +50,28 @@ export function trimEvent(object: Json, cluster: string): EventInfo {
 }
 
 interface EventList {
+	metadata?: {continue?: string};
 	items?: Json[];
 }
 
-/** Every cluster's events (one page of at most `limit`), or the objects' own events with a field selector. */
-export async function listEvents(kc: KubeConfig, cluster: string, options: {timeoutMs: number; signal?: AbortSignal; namespace?: string; fieldSelector?: string; limit?: number}): Promise<EventInfo[]> {
-	const query = new URLSearchParams({limit: String(options.limit ?? 500)});
-	if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
+/**
+ * A cluster's events (or one object's, with a field selector), page by page: the apiserver lists them in
+ * key order, not by time, so one page of a busy cluster could miss the newest. At most `max` are read.
+ */
+export async function listEvents(kc: KubeConfig, cluster: string, options: {timeoutMs: number; signal?: AbortSignal; namespace?: string; fieldSelector?: string; pageSize?: number; max?: number}): Promise<EventInfo[]> {
 	const path = options.namespace ? `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/events` : '/api/v1/events';
-	const list = await getJson<EventList>(kc, `${path}?${query}`, {timeoutMs: options.timeoutMs, signal: options.signal});
-	return (list.items ?? []).map(item => trimEvent(item, cluster));
+	const events: EventInfo[] = [];
+	const max = options.max ?? 5000;
+	let continueToken: string | undefined;
+	do {
+		const query = new URLSearchParams({limit: String(options.pageSize ?? 500)});
+		if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
+		if (continueToken) query.set('continue', continueToken);
+		const page = await getJson<EventList>(kc, `${path}?${query}`, {timeoutMs: options.timeoutMs, signal: options.signal});
+		for (const item of page.items ?? []) events.push(trimEvent(item, cluster));
+		continueToken = page.metadata?.continue || undefined;
+	} while (continueToken && events.length < max);
+	return events;
 }
 
 /** The events of one object: by uid when known (a recreated pod keeps its name, not its history). */

@@ -168,3 +168,16 @@ describe('log buffer', () => {
 function m2Pod(app: string): string {
 	return sim.clusters[1]!.model.pods().find(pod => pod.labels.app === app)!.name;
 }
+
+describe('events listing', () => {
+	it('reads every page, so the newest events of a busy cluster are not missed', async () => {
+		const {listEvents} = await import('../../source/kube/events.js');
+		const kc = new KubeConfig();
+		kc.loadFromFile(join(dir, 'kubeconfig'));
+		kc.setCurrentContext(contextName('m1'));
+		const all = await listEvents(kc, 'm1', {timeoutMs: 2000});
+		const paged = await listEvents(kc, 'm1', {timeoutMs: 2000, pageSize: 2});
+		assert.ok(all.length >= 4, `${all.length} events`);
+		assert.deepEqual(paged.map(event => `${event.name} ${event.reason}`).sort(), all.map(event => `${event.name} ${event.reason}`).sort());
+	});
+});
