@@ -221,7 +221,8 @@ export function createDigIntents(options: DigIntentsOptions): DigIntents & {disp
 			docToken++;
 			store.update({doc: undefined});
 		},
-		logs(target, {previous, container}) {
+		logs(target, {previous, container: requested}) {
+			let container = requested;
 			closeLogs();
 			const buffer = new LogBuffer(options.logLimits ?? defaultLogLimits);
 			let state: 'connecting' | 'streaming' | 'ended' | 'error' = 'connecting';
@@ -232,7 +233,23 @@ export function createDigIntents(options: DigIntentsOptions): DigIntents & {disp
 				store.update({logs: {target, container, previous, state, ...(error ? {error} : {}), lines: buffer.slice(), dropped: buffer.dropped, bytes: buffer.bytes}});
 			};
 			publish();
-			stopLogs = streamLogs(kubeconfig(target.cluster), {namespace: target.namespace ?? 'default', pod: target.name, container}, buffer, {
+			let stopped = false;
+			stopLogs = () => {
+				stopped = true;
+			};
+			// A pod with several containers needs one named (the apiserver refuses otherwise): its first.
+			const named = container
+				? Promise.resolve(container)
+				: getJson<Json>(kubeconfig(target.cluster), objectPath(target), {timeoutMs}).then(
+						pod => (pod.spec?.containers?.length > 1 ? String(pod.spec.containers[0].name) : undefined),
+						() => undefined,
+					);
+			void named.then(chosen => {
+				if (stopped) return;
+				container = chosen;
+				stopLogs = open();
+			});
+			const open = () => streamLogs(kubeconfig(target.cluster), {namespace: target.namespace ?? 'default', pod: target.name, container}, buffer, {
 				previous,
 				follow: !previous,
 				tailLines: options.tailLines ?? 200,

@@ -127,6 +127,22 @@ describe('dig intents against the simulator', () => {
 		intents.closeLogs();
 	});
 
+	it('logs of a pod with two containers: the first is named (the apiserver refuses a request without one)', async () => {
+		const pod = structuredClone(m1().model.get('pods', 'data', 'postgresql-0')!);
+		pod.metadata.name = 'two-containers';
+		pod.metadata.uid = 'two-containers-uid';
+		const spec = pod.spec as {containers: Array<{name: string}>};
+		spec.containers = [{...spec.containers[0]!, name: 'app'}, {...spec.containers[0]!, name: 'sidecar'}];
+		const status = pod.status as {containerStatuses: Array<{name: string}>};
+		status.containerStatuses = [{...status.containerStatuses[0]!, name: 'app'}, {...status.containerStatuses[0]!, name: 'sidecar'}];
+		m1().model.create('pods', pod);
+		intents.logs({cluster: 'm1', kind: 'pod', namespace: 'data', name: 'two-containers'}, {previous: false});
+		await waitFor(() => (store.snapshot().logs?.lines.length ?? 0) > 0 || store.snapshot().logs?.state === 'error', 5000, 'lines');
+		assert.equal(store.snapshot().logs?.error, undefined);
+		assert.equal(store.snapshot().logs?.container, 'app');
+		intents.closeLogs();
+	});
+
 	it('deletes a pod and restarts a Deployment, each written to the action log', async () => {
 		const redis = m1().model.pods().find(pod => pod.labels.app === 'redis')!;
 		const deleted = await intents.deletePod({cluster: 'm1', kind: 'pod', namespace: 'data', name: redis.name});
