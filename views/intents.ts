@@ -1,5 +1,8 @@
 // What the TUI can ask for. Views never carry anything out themselves: they call these, and whatever
 // happens comes back through the store as a new snapshot.
+import type {DigIntents} from '../source/tui/dig-intents-types.js';
+
+export type {DigIntents} from '../source/tui/dig-intents-types.js';
 
 /** Matches the drill runner's Result values structurally: errors are one-line strings. */
 export type IntentResult = {ok: true} | {ok: false; error: string};
@@ -14,9 +17,6 @@ export interface DrillIntents {
 	/** Roll back every cut (and leftover) now. */
 	heal(): IntentResult | Promise<IntentResult>;
 }
-
-export type {DigIntents} from '../source/tui/dig-intents-types.js';
-import type {DigIntents} from '../source/tui/dig-intents-types.js';
 
 export interface Intents {
 	/** Leave: stop watches, restore the terminal, exit 0. */

@@ -155,8 +155,10 @@ test('dig in tmux: describe a CrashLoopBackOff pod, events of both clusters, fol
 		await demo.type('C-d');
 		await waitFor('the question', 3000, () => new RegExp(`Delete pod data/${redis} in cluster m1\\?`).test(screen()), screen);
 		await demo.type('y');
-		await waitFor('deleted and gone', 5000, () => new RegExp(`deleted pod data/${redis} in m1`).test(screen()) || !screen().includes(redis), screen);
-		await waitFor('its replacement', 10_000, () => !screen().includes(redis) && /data\/redis-/.test(screen()), screen);
+		await waitFor('deleted', 5000, () => new RegExp(`deleted pod data/${redis} in m1`).test(screen()), screen);
+		// Gone from the list, and its ReplicaSet's replacement listed (the notice still names the old one).
+		const panels = () => screen().split('\n').filter(line => line.startsWith('┃')).join('\n');
+		await waitFor('gone, and its replacement', 10_000, () => !panels().includes(redis) && /data\/redis-/.test(panels()), screen);
 		const log = readFileSync(join(demo.directory, 'state', 'labwatch', 'actions.jsonl'), 'utf8');
 		assert.match(log, new RegExp(`"action":"delete-pod","cluster":"m1","namespace":"data","name":"${redis}","result":"ok"`));
 
