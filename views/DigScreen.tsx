@@ -56,7 +56,14 @@ export function DigScreen({frame, state, dig, snapshot, width, height}: DigScree
 			return <EventsView events={dig.events} rows={eventRows(dig, state.search)} selected={frame.selected} search={state.search} width={width} height={height} nowMs={nowMs} />;
 		case 'nodes': {
 			const nodePods = frame.nodePods ? {...frame.nodePods, pods: podsOnNode(snapshot, frame.nodePods.cluster, frame.nodePods.node)} : undefined;
-			return <NodesView nodes={dig.nodes} rows={nodeRows(snapshot, dig)} selected={frame.selected} nodePods={nodePods} width={width} height={height} nowMs={nowMs} />;
+			const hosts = (snapshot.hosts ?? []).map(host => ({
+				host: host.host,
+				clusters: snapshot.clusters.filter(cluster => cluster.host === host.host).map(cluster => cluster.name),
+				usedBytes: host.actualBytes,
+				limitBytes: host.limitBytes,
+				source: host.actualSource,
+			}));
+			return <NodesView nodes={dig.nodes} hosts={hosts} rows={nodeRows(snapshot, dig)} selected={frame.selected} nodePods={nodePods} width={width} height={height} nowMs={nowMs} />;
 		}
 		case 'gateways':
 			return <GatewaysView rows={gatewayRows(snapshot)} selected={frame.selected} width={width} height={height} />;

@@ -12,6 +12,8 @@ import type {NodeRow} from './dig-rows.js';
 
 export interface NodesViewProps {
 	nodes?: NodesData;
+	/** What each host's memory use is (Prometheus: node_exporter or cAdvisor), one line per host under the nodes. */
+	hosts?: Array<{host: string; clusters: string[]; usedBytes?: number; limitBytes: number; source: string}>;
 	rows: NodeRow[];
 	selected: number;
 	/** Enter on a node: its pods. */
@@ -26,7 +28,7 @@ function window<T>(items: T[], selected: number, rows: number): {start: number; 
 	return {start, shown: items.slice(start, start + rows)};
 }
 
-export function NodesView({nodes, rows, selected, nodePods, width, height, nowMs}: NodesViewProps) {
+export function NodesView({nodes, hosts = [], rows, selected, nodePods, width, height, nowMs}: NodesViewProps) {
 	const theme = useTheme();
 	if (nodePods) {
 		const listRows = Math.max(1, height - 2);
@@ -48,7 +50,8 @@ export function NodesView({nodes, rows, selected, nodePods, width, height, nowMs
 		);
 	}
 	const failing = Object.entries(nodes?.errors ?? {});
-	const listRows = Math.max(1, height - 2 - failing.length);
+	const hostRows = Math.min(hosts.length, Math.max(0, height - 4 - failing.length));
+	const listRows = Math.max(1, height - 2 - failing.length - hostRows);
 	const {start, shown} = window(rows, selected, listRows);
 	const header = `${cell('CLUSTER', 8)}${cell('NAME', 20)}${cell('READY', 9)}${cell('ROLES', 14)}${cell('KUBELET', 9)}${cellRight('AGE', 6)}  ${cell('MEMORY REQ / ALLOC', 20)}${cellRight('PODS', 5)}`;
 	return (
@@ -78,6 +81,12 @@ export function NodesView({nodes, rows, selected, nodePods, width, height, nowMs
 					</Text>
 				);
 			})}
+			<Box flexGrow={1} />
+			{hosts.slice(0, hostRows).map(host => (
+				<Text key={host.host} dimColor wrap="truncate-end">
+					{clip(plain(theme, `host ${host.host} (${host.clusters.join(', ')}): ${host.usedBytes === undefined ? 'use unknown' : `${gib(host.usedBytes)} GiB used`} of ${gib(host.limitBytes)} GiB · ${host.source}`), width)}
+				</Text>
+			))}
 		</Box>
 	);
 }

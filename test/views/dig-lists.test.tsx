@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {homelab, keys, lineWith, panel, renderApp, settle, pod} from './harness.js';
+import {homelab, hostBudget, keys, lineWith, panel, renderApp, settle, pod} from './harness.js';
 import {event, fakeDig} from './dig-harness.js';
 import {startMs} from './harness.js';
 
@@ -67,6 +67,12 @@ test('n: nodes of both clusters with Ready, roles, kubelet, memory requested vs 
 	assert.match(lineWith(frame, 'm1-control-plane'), /^m1\s+m1-control-plane\s+Ready\s+control-plane\s+v1\.30\.3\s+24h\s+0\.1 \/ 7\.0 GiB 2%\s+1$/);
 	assert.match(lineWith(frame, 'm1-worker'), /Ready\s+…\s+…\s+24h\s+2\.1 \/ 7\.0 GiB 30%\s+2$/);
 	assert.match(lineWith(frame, 'm2      m2-control-plane'), /^m2\s+m2-control-plane\s+NotReady/);
+	assert.doesNotMatch(frame, /^host /m, 'no host lines before budgets report');
+	store.setBudgets([hostBudget('m1', {actualBytes: 9.5 * 2 ** 30}), hostBudget('m2', {actualBytes: undefined, actualSource: 'none', limitBytes: 8 * 2 ** 30})], undefined);
+	await settle();
+	frame = app.frame();
+	assert.match(frame, /^host m1 \(m1\): 9\.5 GiB used of 16\.0 GiB · node-exporter-darwin$/m);
+	assert.match(frame, /^host m2 \(m2\): use unknown of 8\.0 GiB · none$/m);
 	frame = await app.press('j', keys.enter);
 	assert.match(frame, /pods on m1-worker · m1 · 2/);
 	assert.match(frame, /CrashLoopBackOff\s+apps\/worker-5d8b\s+12/);
