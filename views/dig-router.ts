@@ -103,6 +103,7 @@ function open(context: Context, frame: Omit<DigFrame, 'scroll' | 'selected'>): v
 		return;
 	}
 	dig.dispatch({type: 'push', frame});
+	// The local copy follows each dispatch, so one key can take several steps (close a stack, then open).
 	dig.state = digReducer(dig.state, {type: 'push', frame});
 	request(context, frame);
 }
