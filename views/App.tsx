@@ -3,6 +3,7 @@
 // footer: a frame always one row shorter than the pane.
 import {useMemo, useReducer, useRef} from 'react';
 import {Box} from 'ink';
+import type {ClusterSnapshot} from '../source/store/types.js';
 import type {Intents} from './intents.js';
 import {useSnapshot, type RefreshOptions, type SameScreen, type SnapshotSource} from './hooks/use-snapshot.js';
 import {podsOnScreen} from './pods-on-screen.js';
@@ -11,7 +12,6 @@ import {initialUiState, uiReducer} from './ui-state.js';
 import {shownClusters, useKeyRouter} from './key-router.js';
 import {makeTheme, ThemeContext} from './theme.js';
 import {layoutFor} from './layout.js';
-import {visiblePods} from './format.js';
 import {Header} from './Header.js';
 import {ClusterPanel, podRowsIn} from './ClusterPanel.js';
 import {BudgetPanel} from './BudgetPanel.js';
@@ -20,6 +20,17 @@ import {DrillBanner, DrillDialog, RollbackDialog, rollbackDialogRows} from './Dr
 import {EventFeed} from './EventFeed.js';
 import {HelpOverlay} from './HelpOverlay.js';
 import {Footer} from './Footer.js';
+import {digReducer, initialDigState, topFrame} from './dig-state.js';
+import {listedPods} from './dig-rows.js';
+import {emptyDigSource, useDigSnapshot} from './hooks/use-dig-snapshot.js';
+import type {DigRouterContext} from './dig-router.js';
+import {DigScreen} from './DigScreen.js';
+import {DigFooter} from './DigFooter.js';
+import {digFooterKeys} from './dig-keys.js';
+import {CommandLine, commandLineRows} from './CommandLine.js';
+import {ConfirmDialog, confirmRows} from './ConfirmDialog.js';
+import {ScopeLine, scopeLineRows} from './ScopeLine.js';
+import {textPaneRows} from './TextPane.js';
 
 export interface AppProps {
 	source: SnapshotSource;
@@ -49,21 +60,33 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 	const snapshot = useSnapshot(source, refresh, sameScreen);
 	const size = useWindowSize(fixedSize);
 	const [state, dispatch] = useReducer(uiReducer, intents.drill?.defaultTtlMs, initialUiState);
-	useKeyRouter({state, dispatch, snapshot, intents, readOnly});
+	// Dig views (describe, logs, events, nodes, YAML, the command line): their own state and store.
+	const digSnapshot = useDigSnapshot(intents.dig?.source ?? emptyDigSource);
+	const [digState, digDispatch] = useReducer(digReducer, initialDigState);
+	const dig: DigRouterContext = {state: digState, dispatch: digDispatch, snapshot: digSnapshot, pageRows: 1, pageWidth: 80};
+	useKeyRouter({state, dispatch, snapshot, intents, readOnly, dig});
+	const digFrame = topFrame(digState);
 
 	const shown = shownClusters(state, snapshot);
 	const focus = shown.includes(state.focus) ? state.focus : shown[0];
-	const layout = layoutFor(snapshot, shown, size, state.mode === 'rollback' ? rollbackDialogRows : 0);
+	const digOverlay = digState.confirm ? confirmRows : digState.command !== undefined ? commandLineRows(digState.command, 10) : digFrame ? 0 : scopeLineRows(digState);
+	const layout = layoutFor(snapshot, shown, size, (state.mode === 'rollback' ? rollbackDialogRows : 0) + digOverlay);
+	dig.pageRows = textPaneRows(layout.bodyHeight - digOverlay);
+	dig.pageWidth = layout.width;
 	const {filter} = state;
 	// What the pod lists show, for the frame pacer: a change to a pod nobody sees draws no frame. Only the
 	// main view lists pods; overlays redraw on every change as before.
-	const listPanels = state.mode === 'normal' || state.mode === 'filter' || state.mode === 'rollback' ? layout.panels : undefined;
+	const {sort, namespace} = digState;
+	const listing = (cluster: ClusterSnapshot) => listedPods(cluster, filter, {sort, namespace});
+	const listPanels =
+		!digFrame && !digState.confirm && digState.command === undefined && (state.mode === 'normal' || state.mode === 'filter' || state.mode === 'rollback')
+			? layout.panels
+			: undefined;
 	sameScreen.current = listPanels
-		? (drawn, next) =>
-				podsOnScreen(drawn, listPanels, state, filter, podRowsIn) === podsOnScreen(next, listPanels, state, filter, podRowsIn)
+		? (drawn, next) => podsOnScreen(drawn, listPanels, state, listing, podRowsIn) === podsOnScreen(next, listPanels, state, listing, podRowsIn)
 		: undefined;
 	// Filtering a few hundred pods is cheap, but only redo it when the data or the filter changed.
-	const pods = useMemo(() => snapshot.clusters.map(cluster => visiblePods(cluster, filter)), [snapshot.clusters, filter]);
+	const pods = useMemo(() => snapshot.clusters.map(cluster => listedPods(cluster, filter, {sort, namespace})), [snapshot.clusters, filter, sort, namespace]);
 	const hosts = snapshot.hosts ?? [];
 	const breakdownHost = hosts[Math.min(state.breakdownHost, hosts.length - 1)];
 
@@ -75,9 +98,22 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 	} else if (state.mode === 'drill') {
 		body = <DrillDialog snapshot={snapshot} ttlMs={state.ttlMs} configured={Boolean(intents.drill)} width={layout.width} height={layout.bodyHeight} />;
 	} else {
-		body = (
+		const digTop = digState.confirm ? (
+			<ConfirmDialog confirm={digState.confirm} width={layout.width} />
+		) : digState.command !== undefined ? (
+			<CommandLine text={digState.command} width={layout.width} rows={digOverlay} />
+		) : digOverlay > 0 ? (
+			<ScopeLine sort={sort} namespace={namespace} width={layout.width} />
+		) : null;
+		body = digFrame ? (
+			<Box flexDirection="column" height={layout.bodyHeight} overflow="hidden">
+				{digTop}
+				<DigScreen frame={digFrame} state={digState} dig={digSnapshot} snapshot={snapshot} width={layout.width} height={layout.bodyHeight - digOverlay} />
+			</Box>
+		) : (
 			<Box flexDirection="column" height={layout.bodyHeight} overflow="hidden">
 				{state.mode === 'rollback' ? <RollbackDialog snapshot={snapshot} width={layout.width} /> : null}
+				{digTop}
 				<Box flexDirection={layout.direction}>
 					{layout.panels.map(panel => {
 						const cluster = snapshot.clusters[panel.index]!;
@@ -107,7 +143,16 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 			{layout.budgetRows > 0 ? <BudgetPanel hosts={snapshot.hosts} prometheus={snapshot.prometheus} width={layout.width} rows={layout.budgetRows} /> : null}
 			{layout.banner ? <DrillBanner snapshot={snapshot} width={layout.width} readOnly={readOnly} /> : null}
 			<EventFeed events={snapshot.events} width={layout.width} />
-			<Footer mode={state.mode} filter={filter} notice={state.notice} readOnly={readOnly} cutLive={Boolean(snapshot.partition?.active || snapshot.partition?.leftover)} width={layout.width} />
+			{digFrame && state.mode === 'normal' ? (
+				<DigFooter
+					keys={digFooterKeys(digFrame.view, {readOnly, nodePods: Boolean(digFrame.nodePods), podTarget: digFrame.target?.kind === 'pod'})}
+					notice={state.notice}
+					searchInput={digState.searchInput}
+					width={layout.width}
+				/>
+			) : (
+				<Footer mode={state.mode} filter={filter} notice={state.notice} readOnly={readOnly} cutLive={Boolean(snapshot.partition?.active || snapshot.partition?.leftover)} width={layout.width} />
+			)}
 		</Box>
 	);
 }

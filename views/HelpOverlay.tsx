@@ -63,7 +63,8 @@ export function HelpOverlay({width, height, readOnly, verdict, scroll}: {width: 
 				</Text>
 			))}
 			<Text dimColor wrap="truncate-end">
-				{below > 0 || offset > 0 ? `${offset > 0 ? `${offset} above, ` : ''}${below} more: j/k scroll · ` : ''}Esc or ? closes this help
+				{/* Short enough for a 60-column pane, scrolled or not: the way out is never cut. */}
+				{below > 0 || offset > 0 ? `${offset > 0 ? `${offset} above, ` : ''}${below} more · j/k scroll · ` : ''}Esc closes this help
 			</Text>
 		</Box>
 	);

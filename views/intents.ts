@@ -1,5 +1,8 @@
 // What the TUI can ask for. Views never carry anything out themselves: they call these, and whatever
 // happens comes back through the store as a new snapshot.
+import type {DigIntents} from '../source/tui/dig-intents-types.js';
+
+export type {DigIntents} from '../source/tui/dig-intents-types.js';
 
 /** Matches the drill runner's Result values structurally: errors are one-line strings. */
 export type IntentResult = {ok: true} | {ok: false; error: string};
@@ -20,4 +23,6 @@ export interface Intents {
 	quit(): void;
 	/** Absent until a drill runner is wired in: the drill keys then say drills are not configured. */
 	drill?: DrillIntents;
+	/** Describe, YAML, logs, events, nodes and the pod actions; absent: those keys do nothing. */
+	dig?: DigIntents;
 }

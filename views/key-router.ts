@@ -7,7 +7,8 @@ import type {LabSnapshot} from '../source/store/types.js';
 import type {Intents, IntentResult} from './intents.js';
 import {stepTtl, uiReducer, type UiAction, type UiState} from './ui-state.js';
 import {splitKeys} from './key-chunks.js';
-import {visiblePods} from './format.js';
+import {digKey, type DigRouterContext} from './dig-router.js';
+import {listedPods} from './dig-rows.js';
 
 export interface RouterContext {
 	state: UiState;
@@ -15,6 +16,8 @@ export interface RouterContext {
 	snapshot: LabSnapshot;
 	intents: Intents;
 	readOnly: boolean;
+	/** The dig views' state; absent in contexts without them. */
+	dig?: DigRouterContext;
 }
 
 /** Cluster indices on screen: the zoomed one, or all. */
@@ -47,6 +50,7 @@ export function routeKey(input: string, key: Key, context: RouterContext): void 
 	}
 	// A notice answers the last key only.
 	if (state.notice) dispatch({type: 'notice'});
+	if (digKey(input, key, context)) return;
 	switch (state.mode) {
 		case 'filter':
 			return filterKey(input, key, context);
@@ -98,7 +102,7 @@ function normalKey(input: string, key: Key, context: RouterContext): void {
 	} else if (key.downArrow || input === 'j' || key.upArrow || input === 'k' || key.pageDown || key.pageUp) {
 		if (!focused) return;
 		const delta = key.pageDown ? 10 : key.pageUp ? -10 : key.downArrow || input === 'j' ? 1 : -1;
-		dispatch({type: 'move', cluster: focused.name, delta, length: visiblePods(focused, state.filter).length});
+		dispatch({type: 'move', cluster: focused.name, delta, length: listedPods(focused, state.filter, context.dig?.state).length});
 	} else if (/^[1-9]$/.test(input)) {
 		// By position: 1 is the first configured cluster, whatever its name.
 		const index = Number(input) - 1;

@@ -1,6 +1,8 @@
 // The key table, shared by the help overlay and the footer so they can never disagree. Action keys
 // (those that change anything outside the TUI) are dropped in read-only mode.
 
+import {digKeyTable} from './dig-keys.js';
+
 export interface KeyHelp {
 	keys: string;
 	what: string;
@@ -24,6 +26,7 @@ export function keyTable(options: {ascii: boolean}): KeyHelp[] {
 		{keys: 'b', what: "a host's memory budget by workload (when budgets report)", footer: ['b', 'budget']},
 		{keys: 'p', what: 'partition drill: show the plan and exact commands, +/- TTL, y cuts', action: true, footer: ['p', 'drill']},
 		{keys: 'r', what: 'roll back a live cut (y confirms)', action: true, footer: ['r', 'roll back']},
+		...digKeyTable(options),
 	];
 }
 

@@ -13,6 +13,10 @@ import {qualifiedName, resourceDefs, type ResourceDef} from './resources.js';
 import {parseFieldSelector, parseLabelSelector, SelectorError} from './selectors.js';
 import {injectedStatus, statusBody} from './status.js';
 import {WatchHub} from './watch-hub.js';
+import {includeObjectFrom, tableOf, wantsTable, type IncludeObject} from './table.js';
+import {servePodLog} from './log-server.js';
+import {restartContainer} from './pod-factory.js';
+import type {KubeObject} from './resources.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
@@ -21,6 +25,10 @@ export interface ClusterServerOptions {
 	firstBookmarkMs?: number;
 	/** What GET /_sim/state answers (the homelab fills in every cluster). */
 	state?: () => object;
+	/** Container logs: one line per this many ms (default 2000; the logs benchmark uses 1). */
+	logIntervalMs?: number;
+	/** Every cluster's model in this process, so /_sim/crash can name another cluster ({"cluster": "m2"}). */
+	models?: () => ClusterModel[];
 }
 
 interface HungRequest {
@@ -39,12 +47,17 @@ export class ClusterServer {
 	private readonly routes: Array<{prefix: string; handler: RouteHandler}> = [];
 	private readonly stopNetwork: () => void;
 	private readonly state?: () => object;
+	private readonly logIntervalMs: number;
+	private readonly models?: () => ClusterModel[];
+	private readonly logStreams = new Set<ServerResponse>();
 	private address = '';
 
 	constructor(model: ClusterModel, network: SimNetwork, options: ClusterServerOptions = {}) {
 		this.model = model;
 		this.network = network;
 		this.state = options.state;
+		this.logIntervalMs = options.logIntervalMs ?? 2000;
+		this.models = options.models;
 		this.watches = new WatchHub(model, network, {
 			bookmarkIntervalMs: options.bookmarkIntervalMs ?? 15_000,
 			firstBookmarkMs: options.firstBookmarkMs ?? 1_000,
@@ -88,6 +101,11 @@ export class ClusterServer {
 		return this.watches.count();
 	}
 
+	/** Open `follow` log streams (tests: a closed pane leaves none). */
+	logStreamCount(): number {
+		return this.logStreams.size;
+	}
+
 	hungCount(): number {
 		return this.hung.size;
 	}
@@ -100,6 +118,7 @@ export class ClusterServer {
 	async close(): Promise<void> {
 		this.stopNetwork();
 		this.watches.close();
+		for (const stream of this.logStreams) stream.destroy();
 		for (const request of this.hung) request.res.destroy();
 		this.hung.clear();
 		const closed = new Promise<void>(resolve => this.server.close(() => resolve()));
@@ -175,6 +194,9 @@ export class ClusterServer {
 			namespace = rest[1];
 			plural = rest[2]!;
 			name = rest[3];
+			if (rest.length === 5 && plural === 'pods' && rest[4] === 'log' && groupVersion === 'v1' && (req.method === 'GET' || req.method === 'HEAD')) {
+				return servePodLog(this.model, this.network, {res, url, namespace: namespace!, name: name!, originHost, intervalMs: this.logIntervalMs, streams: this.logStreams});
+			}
 			if (rest.length > 4) return notFound(res);
 		} else {
 			plural = rest[0]!;
@@ -183,10 +205,13 @@ export class ClusterServer {
 		}
 		const def = resourceDefs[plural];
 		if (!def || def.apiVersion !== groupVersion || (namespace !== undefined && !def.namespaced)) return notFound(res);
+		if (req.method === 'DELETE' && name !== undefined && def.verbs.includes('delete')) return this.deleteOne(res, def, namespace, name);
+		if (req.method === 'PATCH' && name !== undefined && def.verbs.includes('patch')) return this.patchOne(req, res, def, namespace, name);
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
 			return sendJson(res, 405, JSON.stringify(statusBody(405, `the server does not allow this method on the requested resource`)));
 		}
-		if (name !== undefined) return this.getOne(res, def, namespace, name);
+		const table = wantsTable(req.headers.accept) ? includeObjectFrom(url.searchParams.get('includeObject')) : undefined;
+		if (name !== undefined) return this.getOne(res, def, namespace, name, table);
 
 		let labels;
 		let fields;
@@ -209,6 +234,7 @@ export class ClusterServer {
 				bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
 				timeoutMs: Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
 				resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
+				...(table ? {table} : {}),
 			});
 			return;
 		}
@@ -221,13 +247,46 @@ export class ClusterServer {
 			limit: Number.isInteger(limit) && limit > 0 ? limit : undefined,
 			continueToken: url.searchParams.get('continue') || undefined,
 		});
+		if (table && answer.code === 200) {
+			const list = JSON.parse(answer.body) as {metadata: {resourceVersion: string; continue?: string}; items: KubeObject[]};
+			return sendJson(res, 200, JSON.stringify(tableOf(def, list.items, list.metadata, table)));
+		}
 		sendJson(res, answer.code, answer.body);
 	}
 
-	private getOne(res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string): void {
+	private getOne(res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string, table?: IncludeObject): void {
 		if (def.namespaced && namespace === undefined) return notFound(res);
 		const entry = this.model.entry(def.plural, namespace, name);
+		if (entry && table) return sendJson(res, 200, JSON.stringify(tableOf(def, [entry.object], {resourceVersion: entry.object.metadata.resourceVersion}, table)));
 		if (entry) return sendJson(res, 200, jsonOf(entry));
+		const details: Record<string, unknown> = {name, ...(def.group ? {group: def.group} : {}), kind: def.plural};
+		sendJson(res, 404, JSON.stringify(statusBody(404, `${qualifiedName(def)} "${name}" not found`, details)));
+	}
+
+	/** DELETE: gone at once (no graceful termination); controllers in the homelab replace owned pods. */
+	private deleteOne(res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string): void {
+		const object = this.model.get(def.plural, namespace, name);
+		if (!object || !this.model.remove(def.plural, namespace, name)) return this.missing(res, def, name);
+		sendJson(res, 200, JSON.stringify(object));
+	}
+
+	/** PATCH with a merge patch (JSON merge or strategic merge: the same for the maps a restart changes). */
+	private patchOne(req: IncomingMessage, res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string): void {
+		readBody(req, body => {
+			let patch: unknown;
+			try {
+				patch = JSON.parse(body);
+			} catch {
+				return sendJson(res, 400, JSON.stringify(statusBody(400, 'the patch is not valid JSON')));
+			}
+			if (!isPlainObject(patch)) return sendJson(res, 400, JSON.stringify(statusBody(400, 'the patch must be a JSON object')));
+			const updated = this.model.update(def.plural, namespace, name, object => mergePatch(object, patch));
+			if (!updated) return this.missing(res, def, name);
+			sendJson(res, 200, JSON.stringify(updated));
+		});
+	}
+
+	private missing(res: ServerResponse, def: ResourceDef, name: string): void {
 		const details: Record<string, unknown> = {name, ...(def.group ? {group: def.group} : {}), kind: def.plural};
 		sendJson(res, 404, JSON.stringify(statusBody(404, `${qualifiedName(def)} "${name}" not found`, details)));
 	}
@@ -238,6 +297,26 @@ export class ClusterServer {
 		if (path === '/_sim/state') {
 			if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, JSON.stringify(statusBody(405, 'use GET')));
 			return sendJson(res, 200, state());
+		}
+		if (path === '/_sim/crash') {
+			// Tests and demos: a pod {cluster?, namespace, name, oomKilled?} dies and waits in CrashLoopBackOff.
+			if (req.method !== 'POST') return sendJson(res, 405, JSON.stringify(statusBody(405, 'use POST')));
+			return readBody(req, body => {
+				let target: {cluster?: unknown; namespace?: unknown; name?: unknown; oomKilled?: unknown} = {};
+				try {
+					target = JSON.parse(body) as typeof target;
+				} catch {
+					// answered below
+				}
+				if (typeof target.namespace !== 'string' || typeof target.name !== 'string') {
+					return sendJson(res, 400, JSON.stringify(statusBody(400, 'expected a JSON body like {"namespace":"data","name":"kafka-0"}')));
+				}
+				const model = typeof target.cluster === 'string' ? this.models?.().find(item => item.name === target.cluster) : this.model;
+				if (!model) return sendJson(res, 404, JSON.stringify(statusBody(404, `no simulated cluster ${JSON.stringify(target.cluster)} here`)));
+				const crashed = model.update('pods', target.namespace, target.name, pod => restartContainer(pod, {oomKilled: target.oomKilled === true, crashLoop: true, nowMs: Date.now()}));
+				if (!crashed) return sendJson(res, 404, JSON.stringify(statusBody(404, `pods "${target.name}" not found`)));
+				sendJson(res, 200, JSON.stringify({crashed: `${target.namespace}/${target.name}`}));
+			});
 		}
 		if (path === '/_sim/partition' || path === '/_sim/heal') {
 			if (req.method !== 'POST') return sendJson(res, 405, JSON.stringify(statusBody(405, 'use POST')));
@@ -272,6 +351,30 @@ export class ClusterServer {
 function sendJson(res: ServerResponse, code: number, body: string): void {
 	res.writeHead(code, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private'});
 	res.end(body);
+}
+
+function readBody(req: IncomingMessage, done: (body: string) => void): void {
+	let body = '';
+	req.setEncoding('utf8');
+	req.on('data', (chunk: string) => {
+		if (body.length < 1_048_576) body += chunk;
+	});
+	req.on('end', () => done(body));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** RFC 7386: objects merge, null removes, anything else replaces. */
+function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): void {
+	for (const [key, value] of Object.entries(patch)) {
+		if (value === null) delete target[key];
+		else if (isPlainObject(value)) {
+			if (!isPlainObject(target[key])) target[key] = {};
+			mergePatch(target[key] as Record<string, unknown>, value);
+		} else target[key] = value;
+	}
 }
 
 function sendText(res: ServerResponse, code: number, body: string): void {

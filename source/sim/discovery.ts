@@ -59,7 +59,7 @@ export function apiResourceList(groupVersion: string): object | undefined {
 			kind: def.kind,
 			verbs: def.verbs,
 			...(def.shortNames.length > 0 ? {shortNames: def.shortNames} : {}),
-			...(def.group ? {categories: ['submariner']} : {}),
+			...(def.group === 'submariner.io' ? {categories: ['submariner']} : def.group === 'apps' ? {categories: ['all']} : {}),
 		})),
 	};
 }

@@ -282,6 +282,31 @@ export function createWorkloadPod(model: ClusterModel, spec: ClusterSpec, seed: 
 	return pod;
 }
 
+/** The Deployment or StatefulSet behind a workload's pods (what a restart patches), or undefined. */
+function workloadObject(spec: ClusterSpec, workload: WorkloadSpec, createdMs: number): KubeObject | undefined {
+	if (workload.kind !== 'Deployment' && workload.kind !== 'StatefulSet') return undefined;
+	const labels = {app: workload.app, 'app.kubernetes.io/name': workload.app, ...workload.labels};
+	const replicas = workload.nodes.length;
+	let uidHash = 0;
+	for (const char of `${spec.name}/${workload.namespace}/${workload.app}`) uidHash = (Math.imul(uidHash, 31) + char.charCodeAt(0)) >>> 0;
+	const hex = uidHash.toString(16).padStart(8, '0');
+	return {
+		apiVersion: 'apps/v1',
+		kind: workload.kind,
+		metadata: {name: workload.app, namespace: workload.namespace, uid: `${hex}-0000-4000-8000-${hex}${hex.slice(0, 4)}`, resourceVersion: '0', creationTimestamp: kubeTime(createdMs), labels, generation: 1},
+		spec: {
+			replicas,
+			selector: {matchLabels: {app: workload.app}},
+			...(workload.kind === 'StatefulSet' ? {serviceName: workload.app} : {strategy: {type: 'RollingUpdate', rollingUpdate: {maxSurge: '25%', maxUnavailable: '25%'}}}),
+			template: {
+				metadata: {labels},
+				spec: {containers: [{name: workload.app, image: workload.image, resources: {requests: {memory: workload.requestMemory ?? workload.memory}, limits: {memory: workload.memory}}}]},
+			},
+		},
+		status: {replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1, ...(workload.kind === 'Deployment' ? {updatedReplicas: replicas} : {currentReplicas: replicas})},
+	};
+}
+
 export interface SeedOptions {
 	podsPerCluster?: number;
 	nowMs?: number;
@@ -308,6 +333,7 @@ export function seedCluster(model: ClusterModel, spec: ClusterSpec, options: See
 	for (const namespace of [...namespaces].sort()) model.create('namespaces', makeNamespace(namespace, random.uid(), clusterCreatedMs));
 	for (const node of spec.nodes) model.create('nodes', makeNode(spec, node, random.uid(), clusterCreatedMs));
 
+	const controllers: KubeObject[] = [];
 	for (const workload of spec.workloads) {
 		const hash = workload.hash ?? random.suffix(10).replace(/^./, '5');
 		const createdMs = workload.namespace === 'kube-system' ? clusterCreatedMs + 60_000 : nowMs - (2 * dayMs + random.int(dayMs));
@@ -316,7 +342,11 @@ export function seedCluster(model: ClusterModel, spec: ClusterSpec, options: See
 			const jobCreatedMs = workload.kind === 'Job' ? nowMs - 90_000 : createdMs;
 			createWorkloadPod(model, spec, seed, workload, index, node, hash, jobCreatedMs);
 		});
+		const controller = workloadObject(spec, workload, createdMs);
+		if (controller) controllers.push(controller);
 	}
+	// After the pods, and without drawing from the seeded generator, so pod names stay as they were.
+	for (const controller of controllers) model.create(controller.kind === 'Deployment' ? 'deployments' : 'statefulsets', controller);
 
 	// Ballast for load tests: lean objects, no simulated working set (see SimPodView.filler).
 	const workers = spec.nodes.filter(node => node !== spec.controlPlane);

@@ -25,6 +25,7 @@ import {ClusterModel} from './cluster-model.js';
 import {GatewayAgent, type HealthCheckOptions, type RemoteGateway} from './gateway-agent.js';
 import {gatewayEndpointFor, homelabSpecs, seedCluster, type ClusterSpec, type SeedResult} from './homelab-seed.js';
 import {SimLife, type LifeOptions} from './life.js';
+import {SimController} from './controller.js';
 import {SimNetwork} from './network.js';
 import type {SimHostOs} from './host-memory-series.js';
 
@@ -46,6 +47,10 @@ export interface SimOptions {
 	bookmarkIntervalMs?: number;
 	/** Submariner health-check timing; shorten it in tests. */
 	healthCheck?: HealthCheckOptions;
+	/** Container logs: one line per this many ms per pod (default 2000). */
+	logIntervalMs?: number;
+	/** Delays of the simulated controllers (a deleted pod's replacement); tests use 0.01. */
+	controllerTimeScale?: number;
 	/** Events kept per cluster for watches from an old resourceVersion (default 5000). */
 	historyLimit?: number;
 	lifeOptions?: LifeOptions;
@@ -105,6 +110,7 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 	const handles: SimClusterHandle[] = [];
 	const agents: GatewayAgent[] = [];
 	const lives: SimLife[] = [];
+	const controllers: SimController[] = [];
 	const churns: SimChurn[] = [];
 	const servers: ClusterServer[] = [];
 	const stateOf = () => ({
@@ -129,6 +135,7 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 		stopped = true;
 		for (const churn of churns) churn.stop();
 		for (const life of lives) life.stop();
+		for (const controller of controllers) controller.stop();
 		for (const agent of agents) agent.stop();
 		network.dispose();
 		await Promise.all(servers.map(server => server.close()));
@@ -149,8 +156,10 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 				podsPerCluster: options.podsPerCluster,
 				remotes: remoteSpecsOf(spec).map(gatewayEndpointFor),
 			});
-			const server = new ClusterServer(model, network, {bookmarkIntervalMs: options.bookmarkIntervalMs, state: stateOf});
+			const server = new ClusterServer(model, network, {bookmarkIntervalMs: options.bookmarkIntervalMs, state: stateOf, logIntervalMs: options.logIntervalMs, models: () => handles.map(handle => handle.model)});
 			servers.push(server);
+			// After the server, so watchers see a change before the Events it causes.
+			controllers.push(new SimController(model, spec, seed, {timeScale: options.controllerTimeScale}));
 			const url = await server.listen(options.ports?.[spec.name] ?? 0, bind);
 			seeds.push({spec, model, seed, server, url});
 		}

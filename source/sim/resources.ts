@@ -53,18 +53,43 @@ export const resourceDefs: Record<string, ResourceDef> = {
 	},
 	pods: {
 		plural: 'pods', singular: 'pod', kind: 'Pod', listKind: 'PodList', group: '', version: 'v1', apiVersion: 'v1',
-		namespaced: true, shortNames: ['po'], verbs: readVerbs,
+		namespaced: true, shortNames: ['po'], verbs: [...readVerbs, 'delete'],
 		fields: {
 			...metadataFields,
 			'spec.nodeName': object => String((object.spec as {nodeName?: string} | undefined)?.nodeName ?? ''),
 			'status.phase': object => String((object.status as {phase?: string} | undefined)?.phase ?? ''),
 		},
 	},
+	events: {
+		plural: 'events', singular: 'event', kind: 'Event', listKind: 'EventList', group: '', version: 'v1', apiVersion: 'v1',
+		namespaced: true, shortNames: ['ev'], verbs: readVerbs,
+		fields: {
+			...metadataFields,
+			'involvedObject.kind': object => involved(object).kind ?? '',
+			'involvedObject.name': object => involved(object).name ?? '',
+			'involvedObject.namespace': object => involved(object).namespace ?? '',
+			'involvedObject.uid': object => involved(object).uid ?? '',
+			type: object => String((object as {type?: string}).type ?? ''),
+			reason: object => String((object as {reason?: string}).reason ?? ''),
+		},
+	},
+	deployments: {
+		plural: 'deployments', singular: 'deployment', kind: 'Deployment', listKind: 'DeploymentList', group: 'apps', version: 'v1',
+		apiVersion: 'apps/v1', namespaced: true, shortNames: ['deploy'], verbs: [...readVerbs, 'patch'], fields: metadataFields,
+	},
+	statefulsets: {
+		plural: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', listKind: 'StatefulSetList', group: 'apps', version: 'v1',
+		apiVersion: 'apps/v1', namespaced: true, shortNames: ['sts'], verbs: [...readVerbs, 'patch'], fields: metadataFields,
+	},
 	gateways: {
 		plural: 'gateways', singular: 'gateway', kind: 'Gateway', listKind: 'GatewayList', group: 'submariner.io',
 		version: 'v1', apiVersion: 'submariner.io/v1', namespaced: true, shortNames: [], verbs: readVerbs, fields: metadataFields,
 	},
 };
+
+function involved(object: KubeObject): {kind?: string; name?: string; namespace?: string; uid?: string} {
+	return (object.involvedObject as {kind?: string; name?: string; namespace?: string; uid?: string} | undefined) ?? {};
+}
 
 export function fieldsOf(def: ResourceDef, object: KubeObject): Record<string, string> {
 	const fields: Record<string, string> = {};

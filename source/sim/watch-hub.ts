@@ -2,6 +2,7 @@
 // (SimEvent.lines) and written to every matching watcher. While the network cuts a watcher's host off,
 // its stream goes silent with the socket open; on heal it gets what it missed from the history (or an
 // in-stream 410 when that is gone), as a real TCP stream would deliver its backlog.
+import {tableOf, type IncludeObject} from './table.js';
 import type {ServerResponse} from 'node:http';
 import {eventLine, jsonOf, type ClusterModel, type SimEvent, type WatchEventType} from './cluster-model.js';
 import type {SimNetwork} from './network.js';
@@ -19,6 +20,8 @@ export interface WatchRequest {
 	bookmarks: boolean;
 	timeoutMs?: number;
 	resourceVersion?: string;
+	/** Server-side printing (`as=Table`): each event's object is a one-row Table. */
+	table?: IncludeObject;
 }
 
 export interface WatchHubOptions {
@@ -78,7 +81,7 @@ export class WatchHub {
 			// No version: the current state as ADDED events, then the stream.
 			const chunks: string[] = [];
 			for (const entry of this.model.entries(request.def.plural)) {
-				if (this.matches(watcher, entry.object)) chunks.push(`{"type":"ADDED","object":${jsonOf(entry)}}\n`);
+				if (this.matches(watcher, entry.object)) chunks.push(this.printed(watcher, `{"type":"ADDED","object":${jsonOf(entry)}}\n`));
 			}
 			if (chunks.length > 0) res.write(chunks.join(''));
 		} else {
@@ -129,8 +132,21 @@ export class WatchHub {
 		return matchesLabels(watcher.labels, object.metadata.labels) && matchesFields(watcher.fields, fieldsOf(watcher.def, object));
 	}
 
-	/** The line a watcher gets for an event; a selector turns MODIFIED into ADDED/DELETED when an object enters or leaves it. */
 	private lineFor(watcher: Watcher, event: SimEvent): string | undefined {
+		const line = this.rawLineFor(watcher, event);
+		return line === undefined ? undefined : this.printed(watcher, line);
+	}
+
+	/** For a Table watch (kubectl get -w), the event's object as a one-row Table. */
+	private printed(watcher: Watcher, line: string): string {
+		if (!watcher.table) return line;
+		const {type, object} = JSON.parse(line) as {type: string; object: KubeObject};
+		const table = tableOf(watcher.def, [object], {resourceVersion: object.metadata.resourceVersion}, watcher.table);
+		return `${JSON.stringify({type, object: table})}\n`;
+	}
+
+	/** The line a watcher gets for an event; a selector turns MODIFIED into ADDED/DELETED when an object enters or leaves it. */
+	private rawLineFor(watcher: Watcher, event: SimEvent): string | undefined {
 		if (event.plural !== watcher.def.plural) return undefined;
 		if (watcher.namespace !== undefined && event.namespace !== watcher.namespace) return undefined;
 		if (!watcher.selective) return eventLine(event);

@@ -20,6 +20,8 @@ export {drillIntentsFrom, type DrillRunnerLike} from './drill-intents.js';
 export interface TuiWiring {
 	/** The drill keys' intents; without them p and r say drills are not configured. */
 	drill?: DrillIntents;
+	/** Describe, logs, events, nodes, YAML and the pod actions; without them those keys do nothing. */
+	dig?: import('../../views/intents.js').DigIntents;
 	/** Called on the way out, after the watches stop (stop a drill runner's timers, a budget poller). */
 	stop?: () => void | Promise<void>;
 }
@@ -98,7 +100,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 		const signals: NodeJS.Signals[] = ['SIGHUP', 'SIGTERM', 'SIGINT'];
 		for (const signal of signals) process.on(signal, onSignal);
 
-		const intents: Intents = {quit: () => void leave(0), drill: wiring.drill};
+		const intents: Intents = {quit: () => void leave(0), drill: wiring.drill, dig: wiring.dig};
 		const instance = render(
 			createElement(App, {
 				source: frames?.source ?? lab.store,

@@ -4,6 +4,7 @@ import type {Lab} from '../lab.js';
 import {startBudgets} from '../lab.js';
 import type {TuiWiring} from './run-tui.js';
 import {drillIntentsFrom} from './drill-intents.js';
+import {digIntentsFor} from './dig-wiring.js';
 
 export async function wireSources(lab: Lab): Promise<TuiWiring> {
 	const {DrillRunner} = await import('../drill/runner.js');
@@ -23,9 +24,12 @@ export async function wireSources(lab: Lab): Promise<TuiWiring> {
 	});
 	// A cut left by a crashed run (or another labwatch) is shown at once, with the key to heal it.
 	void runner.inspect().then(publish, () => {});
+	const dig = await digIntentsFor(lab);
 	return {
 		drill: drillIntentsFrom(runner, lab.config.drill.ttl),
+		dig,
 		async stop() {
+			dig.dispose();
 			stopObserving();
 			stopListening();
 			budgets.stop();

@@ -1,5 +1,5 @@
-// The real kubectl (1.32) against the simulator: discovery fallback, lists printed with NAME/AGE, custom
-// resources by their full name, and `get -w` streaming a change as it happens.
+// The real kubectl (1.32) against the simulator: discovery fallback, server-side printed Tables (pods with
+// READY/STATUS/RESTARTS), custom resources by their full name, and `get -w` streaming a change as it happens.
 import {after, before, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
@@ -38,7 +38,7 @@ describe('kubectl', () => {
 		assert.equal(result.exitCode, 0, result.stderr);
 		assert.match(result.stdout, /node\/m1-control-plane\s+\d+d/);
 		assert.match(result.stdout, /node\/m1-worker2/);
-		assert.match(result.stdout, /NAMESPACE\s+NAME\s+AGE/);
+		assert.match(result.stdout, /NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
 		assert.match(result.stdout, /data\s+pod\/postgresql-0\s+\S+/);
 		assert.match(result.stdout, /monitoring\s+pod\/prometheus-0/);
 		assert.match(result.stdout, /kube-system\s+pod\/etcd-m1-worker2/);
@@ -82,7 +82,7 @@ describe('kubectl', () => {
 			pod.metadata.uid = 'postgresql-1-uid';
 			pod.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 			model.create('pods', pod);
-			await waitFor(() => /data\s+postgresql-1\s+0s/.test(output), 10_000, 'the new pod line from kubectl -w');
+			await waitFor(() => /data\s+postgresql-1\s+1\/1\s+Running\s+0\s+0s/.test(output), 10_000, 'the new pod line from kubectl -w');
 		} finally {
 			child.kill('SIGTERM');
 			await exited;

@@ -23,7 +23,7 @@ async function allHelpLines(app: ReturnType<typeof renderApp>): Promise<string[]
 		// The overlay's content: between its title and its last line (the scroll hint).
 		const inner = rows.slice(rows.findIndex(line => line.startsWith('labwatch help')) + 1, rows.findIndex(line => /closes this help/.test(line)));
 		for (const line of inner) if (!seen.includes(line)) seen.push(line);
-		if (!/\d+ more: j\/k scroll/.test(frame)) break;
+		if (!/\d+ more · j\/k scroll/.test(frame)) break;
 		frame = await app.press('j');
 	}
 	return seen;
