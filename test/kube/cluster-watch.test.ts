@@ -27,7 +27,7 @@ async function rig(options: Parameters<typeof startHomelab>[0] = {}): Promise<Ri
 	const file = join(directory, `kubeconfig-${Math.random().toString(36).slice(2)}.yaml`);
 	writeFileSync(file, sim.kubeconfigYaml());
 	const names = sim.clusters.map(cluster => cluster.name);
-	const kubeconfigs = loadKubeConfigs(names.map(name => `sim-${name}`), file);
+	const kubeconfigs = loadKubeConfigs(names.map(name => ({cluster: name, context: `sim-${name}`})), file);
 	const store = new LabStore(names.map(name => ({name, context: `sim-${name}`, host: name})));
 	// Count full lists: a healed partition should resume watches, not list everything again.
 	const relists: Record<string, number> = {};
@@ -36,7 +36,7 @@ async function rig(options: Parameters<typeof startHomelab>[0] = {}): Promise<Ri
 		relists[cluster] = (relists[cluster] ?? 0) + 1;
 		replacePods(cluster, pods);
 	};
-	const watches = names.map(name => new ClusterWatch(kubeconfigs.get(`sim-${name}`)!, {name, submarinerNamespace: 'submariner-operator'}, store, {probeIntervalMs: 500, probeTimeoutMs: 500, requestTimeoutMs: 2000}));
+	const watches = names.map(name => new ClusterWatch(kubeconfigs.get(name)!, {name, submarinerNamespace: 'submariner-operator'}, store, {probeIntervalMs: 500, probeTimeoutMs: 500, requestTimeoutMs: 2000}));
 	for (const watch of watches) watch.start();
 	return {
 		sim,
