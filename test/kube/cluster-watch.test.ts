@@ -158,7 +158,8 @@ test('an API server restart: reconnecting, then live again on the same port with
 		const port = Number(new URL(handle.url).port);
 		await handle.server.close();
 		await until('m1 not live', () => cluster(r, 'm1').connection.phase !== 'live', 3000);
-		assert.match(cluster(r, 'm1').connection.reason ?? '', /connection refused/);
+		// The torn-down watches may say "connection reset" first; the next probe says why.
+		await until('the probe\'s reason', () => /connection refused/.test(cluster(r, 'm1').connection.reason ?? ''), 3000);
 		const name = touchPod(r, 'm1', 3, 'while-down');
 		// The same store behind a new server: an apiserver restarting over an intact etcd.
 		const restarted = new ClusterServer(handle.model, (handle.server as any).network);
