@@ -82,3 +82,18 @@ test('10.15 check: a 410 on a paged list is not "unreachable"', async () => {
 		await server.close();
 	}
 });
+
+test('11.7 the live watch: an endless list is a reason for pods, the cluster stays live, and it backs off', async () => {
+	const {watchRig, until, sleep} = await import('./rig.js');
+	const r = await watchRig('endless-continue');
+	try {
+		await until('pods reason', () => /keeps sending continue tokens/.test(r.cluster().resources?.pods.error ?? ''), 8000);
+		assert.equal(r.cluster().connection.phase, 'live');
+		const before = r.server.count(/^\/api\/v1\/pods\?/);
+		await sleep(1500);
+		// at most one more list of 200 pages inside the back-off
+		assert.ok(r.server.count(/^\/api\/v1\/pods\?/) - before <= 200, 'backed off');
+	} finally {
+		await r.stop();
+	}
+});
