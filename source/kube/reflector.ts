@@ -229,7 +229,7 @@ export class Reflector<T> {
 		if (signal.aborted) throw new KubeRequestError('aborted');
 		if (!response.complete) throw new KubeRequestError('watch connection lost');
 		if (Date.now() - openedMs < minHealthyMs) {
-			throw new KubeRequestError('watch ended at once: the server closed it without events', undefined, undefined, {answered: true});
+			throw new KubeRequestError('watch ended within a second of opening (the server closed it)', undefined, undefined, {answered: true});
 		}
 	}
 
