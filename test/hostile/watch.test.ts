@@ -58,11 +58,10 @@ for (const mode of ['watch-410-always', 'error-410-then-close', 'empty-200'] as 
 	test(`11.3 ${mode}: a watch that fails or ends at once backs off, and the cluster says so`, async () => {
 		const r = await watchRig(mode);
 		try {
-			await until('a pods reason', () => podsError(r.cluster()) !== '', 5000);
-			const startCount = r.server.count(podRequests);
 			await sleep(3000);
-			const inThreeSeconds = r.server.count(podRequests) - startCount;
-			assert.ok(inThreeSeconds <= 8, `${inThreeSeconds} pod requests in 3 s`);
+			// list + watch, then back-off 0.5 s, 1 s, 2 s: a handful, not thousands
+			const inThreeSeconds = r.server.count(podRequests);
+			assert.ok(inThreeSeconds <= 10, `${inThreeSeconds} pod requests in 3 s`);
 			const snapshot = r.store.snapshot();
 			assert.notEqual(snapshot.verdict.level, 'ok', 'not "OK live"');
 			assert.match(snapshot.verdict.reasons.join('; '), /m1 pods: /);
@@ -76,15 +75,17 @@ test('11.4 / 10.14 a 403 on pods after going live: the cluster stays live, pods 
 	const r = await watchRig('healthy');
 	try {
 		await until('live and synced', () => r.cluster().connection.phase === 'live' && r.cluster().podCounts.total === 2);
+		const startCount = r.server.count(podRequests);
 		r.server.mode = 'forbidden-pods';
 		r.server.dropWatches();
-		await until('pods forbidden', () => /^forbidden: pods is forbidden: User/.test(podsError(r.cluster())));
+		await sleep(1500);
 		const since = r.cluster().resources?.pods.errorSinceMs;
-		const startCount = r.server.count(podRequests);
-		await sleep(3000);
+		await sleep(2000);
 		const requests = r.server.count(podRequests) - startCount;
 		// back-off 0.5 s, 1 s, 2 s… and a probe every 0.2 s that must not reset it
-		assert.ok(requests <= 4, `${requests} pod requests in 3 s`);
+		assert.ok(requests <= 5, `${requests} pod requests in 3.5 s`);
+		assert.match(podsError(r.cluster()), /^forbidden: pods is forbidden: User/);
+		assert.ok(since !== undefined);
 		assert.equal(r.cluster().connection.phase, 'live');
 		assert.equal(r.cluster().resources?.pods.errorSinceMs, since, 'the outage keeps its start');
 		assert.equal(r.cluster().podCounts.total, 2, 'the last known pods stay');
@@ -111,8 +112,7 @@ test('10.14 gateways forbidden from the start: the cluster goes live, gateways a
 test('Retry-After on a 429 is honoured before asking again', async () => {
 	const r = await watchRig('retry-after-429');
 	try {
-		await until('a pods reason', () => podsError(r.cluster()) !== '');
-		await sleep(2000);
+		await sleep(2500);
 		assert.equal(r.server.count(podRequests), 1, 'one pods request inside the 3 s Retry-After');
 		assert.match(podsError(r.cluster()), /too many requests/);
 	} finally {
