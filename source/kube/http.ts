@@ -180,7 +180,8 @@ export function statusError(statusCode: number, body: string, headers: http.Inco
 	}
 	const word = statusWords[statusCode] ?? `HTTP ${statusCode}`;
 	const text = plainText(message, 300);
-	const line = text && text.toLowerCase() !== word ? `${word}: ${text}` : word;
+	// "Unauthorized" alone says no more than the word; "too many requests, please…" already starts with it.
+	const line = !text || text.toLowerCase() === word ? word : text.toLowerCase().startsWith(word) ? text : `${word}: ${text}`;
 	return new KubeRequestError(line, statusCode, reason, {retryAfterMs: retryAfterMs(headers['retry-after']), continueToken});
 }
 

@@ -24,7 +24,8 @@ export interface ListLimits {
 
 export const listLimits = {
 	pageSize: 500,
-	maxPages: 200,
+	// 100 pages of 500 is maxItems: a server that needs more pages is not paging honestly.
+	maxPages: 100,
 	maxItems: 50_000,
 	maxPageBytes: maxBodyBytes,
 	maxTotalBytes: 256 * 2 ** 20,
