@@ -183,11 +183,11 @@ test('a resource the API refuses (500) is reported on its own while the cluster 
 		const handle = r.sim.clusters.find(each => each.name === 'm2')!;
 		handle.model.failNext(/\/api\/v1\/pods\?/, 500, 2);
 		handle.server.dropConnections();
-		await until('m2 pods with the reason', () => /^internal error/.test(cluster(r, 'm2').resources?.pods.error ?? ''), 5000);
+		await until('m2 pods with the reason', () => /^internal error/i.test(cluster(r, 'm2').resources?.pods.error ?? ''), 5000);
 		// The dropped connections reconnect; the failing pods keep the cluster neither connecting nor reconnecting.
 		await until('m2 live while pods still fail', () => cluster(r, 'm2').connection.phase === 'live' && cluster(r, 'm2').resources?.pods.error, 3000);
 		assert.equal(r.store.snapshot().verdict.level, 'warn');
-		assert.match(r.store.snapshot().verdict.reasons.join('; '), /m2 pods: internal error/);
+		assert.match(r.store.snapshot().verdict.reasons.join('; '), /m2 pods: internal error/i);
 		await until('pods readable again', () => cluster(r, 'm2').resources?.pods.error === undefined, 8000);
 		assert.equal(r.store.snapshot().verdict.level, 'ok', r.store.snapshot().verdict.reasons.join('; '));
 	} finally {
