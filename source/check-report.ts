@@ -79,6 +79,13 @@ export function checkJson(snapshot: LabSnapshot): Record<string, unknown> {
 				reason: cluster.connection.reason ?? null,
 				lastLive: iso(cluster.connection.lastLiveMs),
 			},
+			// Each resource fails on its own: a forbidden one carries the server's words, the rest are live.
+			resources: Object.fromEntries(
+				Object.entries(cluster.resources ?? {}).map(([resource, state]) => [
+					resource,
+					{error: state.error ?? null, errorSince: iso(state.errorSinceMs), skippedObjects: state.skippedObjects},
+				]),
+			),
 			nodes: cluster.nodeCounts,
 			pods: cluster.podCounts,
 			problems: cluster.pods

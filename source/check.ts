@@ -27,7 +27,7 @@ export async function runCheck(options: CheckOptions): Promise<number> {
 		const budgets = await startBudgetPoll(lab, deadlineMs);
 		await Promise.all(
 			Object.entries(lab.config.clusters).map(([name, cluster]) =>
-				fetchClusterOnce(lab.kubeconfigs.get(cluster.context)!, {name, submarinerNamespace: cluster.submarinerNamespace}, lab.store, budgetMs, probeMs),
+				fetchClusterOnce(lab.kubeconfigs.get(name)!, {name, submarinerNamespace: cluster.submarinerNamespace}, lab.store, budgetMs, probeMs),
 			),
 		);
 		// Budgets count the pods just listed.

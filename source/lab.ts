@@ -24,6 +24,7 @@ export interface Lab {
 	/** "demo", the config file's path, or "defaults". */
 	configLabel: string;
 	store: LabStore;
+	/** One KubeConfig per cluster name, set to that cluster's context. */
 	kubeconfigs: Map<string, KubeConfig>;
 	/** With --demo: the in-process homelab's control URL (POST /_sim/partition, /_sim/heal). */
 	demo?: {controlUrl: string};
@@ -66,7 +67,7 @@ export async function openLab(options: LabOptions): Promise<Lab> {
 			colour: cluster.colour ?? palette[index % palette.length],
 		}));
 		const kubeconfigs = loadKubeConfigs(
-			[...new Set(identities.map(identity => identity.context))],
+			Object.entries(config.clusters).map(([name, cluster]) => ({cluster: name, context: cluster.context, kubeconfig: cluster.kubeconfig})),
 			config.kubeconfig,
 		);
 		return {config, configLabel, store: new LabStore(identities), kubeconfigs, demo, close};
@@ -81,7 +82,7 @@ export async function startWatching(lab: Lab): Promise<() => void> {
 	const {ClusterWatch} = await import('./kube/cluster-watch.js');
 	const watches = Object.entries(lab.config.clusters).map(
 		([name, cluster]) =>
-			new ClusterWatch(lab.kubeconfigs.get(cluster.context)!, {name, submarinerNamespace: cluster.submarinerNamespace}, lab.store, {
+			new ClusterWatch(lab.kubeconfigs.get(name)!, {name, submarinerNamespace: cluster.submarinerNamespace}, lab.store, {
 				probeIntervalMs: lab.config.probe.interval,
 				probeTimeoutMs: lab.config.probe.timeout,
 			}),

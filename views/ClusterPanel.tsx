@@ -100,7 +100,7 @@ export function ClusterPanel({cluster, pods, width, height, focused, selected, f
 				width={innerWidth}
 				nowMs={nowMs}
 				dim={dim}
-				emptyText={filter ? `no pod matches /${filter}` : cluster.synced.pods ? 'no pods' : 'waiting for pods'}
+				emptyText={filter ? `no pod matches /${filter}` : cluster.synced.pods ? 'no pods' : (cluster.resources?.pods.error ?? 'waiting for pods')}
 			/>
 		</Box>
 	);

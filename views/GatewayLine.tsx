@@ -18,6 +18,15 @@ export function GatewayLine({cluster, nowMs, dim}: {cluster: ClusterSnapshot; no
 	const theme = useTheme();
 	const {sep, arrow} = theme.glyphs;
 	const colour = (level: Level) => (dim ? undefined : levelColour(theme, level));
+	// A resource the server refuses says so in the server's words (issue 10.14), instead of waiting forever.
+	const refused = cluster.resources?.gateways.error;
+	if (refused) {
+		return (
+			<Text wrap="truncate-end" color={colour('warn')}>
+				submariner: {refused}
+			</Text>
+		);
+	}
 	if (!cluster.synced.gateways) {
 		return (
 			<Text dimColor wrap="truncate-end">

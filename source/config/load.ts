@@ -63,12 +63,23 @@ export function parseConfigText(text: string, path: string): Config {
 	return validateConfig(data, label);
 }
 
+/** `~` and `~/…` as the shell would expand them (init's template writes `kubeconfig: ~/.kube/config`). */
+export function expandHome(path: string, home: string = homedir()): string {
+	if (path === '~') return home;
+	if (path.startsWith('~/')) return join(home, path.slice(2));
+	return path;
+}
+
 export function validateConfig(data: unknown, label: string): Config {
 	const forbidden = forbiddenKey(data);
 	if (forbidden) throw new ConfigError(`${label}: ${forbidden}: not allowed as a key`);
 	const result = configSchema.safeParse(data);
 	if (!result.success) throw new ConfigError(`${label}: ${describeIssue(result.error.issues[0]!)}`);
 	const config = result.data;
+	if (config.kubeconfig) config.kubeconfig = expandHome(config.kubeconfig);
+	for (const cluster of Object.values(config.clusters)) {
+		if (cluster.kubeconfig) cluster.kubeconfig = expandHome(cluster.kubeconfig);
+	}
 	for (const [clusterName, cluster] of Object.entries(config.clusters)) {
 		if (!config.hosts[cluster.host]) {
 			throw new ConfigError(`${label}: clusters.${clusterName}.host: no host named "${cluster.host}" under hosts`);

@@ -40,6 +40,8 @@ export const clusterSchema = z.strictObject({
 	host: name,
 	submarinerNamespace: z.string().min(1).default('submariner-operator'),
 	colour: z.enum(['cyan', 'magenta', 'green', 'yellow', 'blue', 'red', 'white']).optional(),
+	// This cluster's own kubeconfig file (e.g. ~/.kube/config-m1); default: the top-level kubeconfig.
+	kubeconfig: z.string().min(1).optional(),
 });
 
 const defaultReservedBytes = 2 * 2 ** 30;

@@ -1,8 +1,11 @@
 // Everything labwatch watches in one cluster: a /readyz probe that owns the connection state, and one
 // reflector per resource feeding the store. The probe decides; reflectors are resumed when it says the
 // cluster answers again, so a healed partition resumes from the last version without a relist.
+// A resource the server answers with an error (403 on gateways, a 500, a broken stream) fails on its
+// own: the cluster stays live and that resource carries the server's words.
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import type {LabStore} from '../store/lab-store.js';
+import type {ResourceName} from '../store/types.js';
 import {Reflector, type ResourceKind, type ReflectorSink} from './reflector.js';
 import {gatewaysKind, nodesKind, podsKind} from './resources.js';
 import {probeReadyz} from './probe.js';
@@ -19,7 +22,10 @@ export interface ClusterWatchOptions {
 
 export class ClusterWatch {
 	private readonly reflectors: Array<Reflector<any>> = [];
+	/** Resources whose connection failed (refused, reset, timed out): the cluster is reconnecting. */
 	private readonly failures = new Map<string, string>();
+	/** Resources the server answered with an error: they count as answered for going live. */
+	private readonly answeredWithError = new Set<string>();
 	private probeTimer: NodeJS.Timeout | undefined;
 	private running = false;
 	private failingSinceMs: number | undefined;
@@ -38,13 +44,13 @@ export class ClusterWatch {
 			replace: nodes => store.replaceNodes(name, nodes),
 			upsert: node => store.upsertNode(name, node),
 			remove: key => store.removeNode(name, key),
-			missing: () => this.fail('nodes', 'nodes API not found'),
+			missing: () => this.fail('nodes', 'nodes API not found', true),
 		}, requestTimeoutMs);
 		this.add(podsKind, {
 			replace: pods => store.replacePods(name, pods),
 			upsert: pod => store.upsertPod(name, pod),
 			remove: key => store.removePod(name, key),
-			missing: () => this.fail('pods', 'pods API not found'),
+			missing: () => this.fail('pods', 'pods API not found', true),
 		}, requestTimeoutMs);
 		this.add(gatewaysKind(cluster.submarinerNamespace, kc.getCurrentCluster()?.server), {
 			replace: gateways => store.replaceGateways(name, gateways),
@@ -68,21 +74,36 @@ export class ClusterWatch {
 		this.probeAgent.destroy();
 	}
 
-	private add<T>(kind: ResourceKind<T>, sink: Omit<ReflectorSink<T>, 'activity' | 'failure'>, requestTimeoutMs: number) {
+	private add<T>(kind: ResourceKind<T>, sink: Omit<ReflectorSink<T>, 'activity' | 'failure' | 'recovered' | 'skipped'>, requestTimeoutMs: number) {
+		const resource = kind.name as ResourceName;
 		const reflector = new Reflector(this.kc, kind, {
 			...sink,
 			activity: () => {
 				if (this.failures.delete(kind.name)) this.updatePhase();
 				else if (this.store.connection(this.cluster.name)?.phase === 'connecting') this.updatePhase();
 			},
-			failure: reason => this.fail(kind.name, reason),
+			failure: (reason, answered) => this.fail(kind.name, reason, answered),
+			recovered: () => {
+				if (!this.running) return;
+				this.answeredWithError.delete(kind.name);
+				this.store.setResourceError(this.cluster.name, resource, undefined);
+				if (this.failures.delete(kind.name)) this.updatePhase();
+			},
+			skipped: (count, fresh) => this.store.countSkipped(this.cluster.name, resource, count, fresh),
 		}, {requestTimeoutMs});
 		this.reflectors.push(reflector);
 	}
 
-	private fail(kind: string, reason: string): void {
+	private fail(kind: string, reason: string, answered: boolean): void {
 		if (!this.running) return;
-		this.failures.set(kind, `${kind}: ${reason}`);
+		if (answered) {
+			// The connection works: this resource alone fails, with the server's words.
+			this.failures.delete(kind);
+			this.answeredWithError.add(kind);
+			this.store.setResourceError(this.cluster.name, kind as ResourceName, reason);
+		} else {
+			this.failures.set(kind, `${kind}: ${reason}`);
+		}
 		this.updatePhase();
 	}
 
@@ -94,9 +115,13 @@ export class ClusterWatch {
 		const name = this.cluster.name;
 		const phase = this.store.connection(name)?.phase;
 		if (result.ok) {
+			const probeWasFailing = this.failingSinceMs !== undefined;
 			this.failingSinceMs = undefined;
-			if (phase === 'unreachable' || phase === 'reconnecting') {
-				// Watches opened or hung during the outage may never speak again: reopen from the last version.
+			if (probeWasFailing && (phase === 'unreachable' || phase === 'reconnecting')) {
+				// Watches opened or hung during the outage may never speak again: reopen from the last
+				// version. Only after an outage the probe saw: a resource that answered with an error keeps
+				// its back-off (the reflector refuses the resume), and the probe answering every second must
+				// not reopen anything every second.
 				for (const reflector of this.reflectors) reflector.resume();
 				this.failures.clear();
 			}
@@ -116,6 +141,13 @@ export class ClusterWatch {
 		this.probeTimer = setTimeout(() => void this.probe(), Math.max(0, this.options.probeIntervalMs - elapsedMs));
 	}
 
+	/** Every resource has either its first list in or an answer from the server saying why not. */
+	private allAnswered(): boolean {
+		const synced = this.store.syncedResources(this.cluster.name);
+		if (!synced) return false;
+		return (['nodes', 'pods', 'gateways'] as const).every(resource => synced[resource] || this.answeredWithError.has(resource));
+	}
+
 	/** With the probe answering: live, unless a resource keeps failing or the first lists are not in yet. */
 	private updatePhase(): void {
 		if (!this.running || this.failingSinceMs !== undefined) return;
@@ -127,7 +159,7 @@ export class ClusterWatch {
 			return;
 		}
 		const phase = this.store.connection(name)?.phase;
-		if (phase === 'connecting' && !this.store.isSynced(name)) return;
+		if (phase === 'connecting' && !this.allAnswered()) return;
 		this.store.setConnection(name, 'live');
 	}
 }

@@ -1,6 +1,6 @@
 // core/v1 Events, trimmed to what the events view and describe show, and merged across clusters:
 // newest first; with a filter, Warnings first. Fetched on demand (the view polls while it is open).
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import {getJson} from './http.js';
 
 type Json = Record<string, any>;

@@ -1,16 +1,20 @@
 // `check` needs one consistent look, not a watch: list each resource once, under a deadline.
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import type {LabStore} from '../store/lab-store.js';
+import type {ResourceName} from '../store/types.js';
 import {KubeRequestError} from './http.js';
 import {listAll} from './list.js';
 import {probeReadyz} from './probe.js';
 import {gatewaysKind, nodesKind, podsKind} from './resources.js';
 import type {ResourceKind} from './reflector.js';
 
+type Listed<T> = {items: T[]; skipped: number} | 'missing';
+
 /** The whole list, or 'missing' when the API does not serve the resource (no Submariner CRDs). */
-async function listOrMissing<T>(kc: KubeConfig, kind: ResourceKind<T>, signal: AbortSignal, timeoutMs: number): Promise<T[] | 'missing'> {
+async function listOrMissing<T>(kc: KubeConfig, kind: ResourceKind<T>, signal: AbortSignal, timeoutMs: number): Promise<Listed<T>> {
 	try {
-		return (await listAll(kc, kind, {signal, timeoutMs})).items;
+		const {items, skipped} = await listAll(kc, kind, {signal, timeoutMs});
+		return {items, skipped};
 	} catch (error) {
 		if (error instanceof KubeRequestError && error.statusCode === 404) return 'missing';
 		throw error;
@@ -21,6 +25,8 @@ async function listOrMissing<T>(kc: KubeConfig, kind: ResourceKind<T>, signal: A
  * Fills the store with one cluster's nodes, pods and gateways, or marks it unreachable with the reason.
  * A /readyz probe runs beside the lists with the short probe deadline, so a cluster that is cut off or
  * asleep is reported in about a second instead of using up the whole check's time.
+ * Only a failed connection or probe makes the cluster unreachable: a resource the server answers with
+ * an error (403, 410, 500) is that resource's error, and the cluster is live.
  */
 export async function fetchClusterOnce(
 	kc: KubeConfig,
@@ -39,24 +45,39 @@ export async function fetchClusterOnce(
 		probeReason = result.silent ? `timeout after ${seconds(probeMs)}` : result.reason;
 		unanswered.abort();
 	});
-	try {
-		const [nodes, pods, gateways] = await Promise.all([
-			listOrMissing(kc, nodesKind, signal, timeoutMs),
-			listOrMissing(kc, podsKind, signal, timeoutMs),
-			listOrMissing(kc, gatewaysKind(cluster.submarinerNamespace, kc.getCurrentCluster()?.server), signal, timeoutMs),
-		]);
-		if (nodes === 'missing' || pods === 'missing') throw new KubeRequestError('core API not found (is this a Kubernetes API server?)');
-		store.replaceNodes(cluster.name, nodes);
-		store.replacePods(cluster.name, pods);
-		if (gateways === 'missing') store.markGatewaysMissing(cluster.name);
-		// One look: each gateway's staleness is judged as of now, not when the report is printed.
-		else store.replaceGateways(cluster.name, gateways.map(gateway => ({...gateway, observedMs: Date.now()})));
-		store.setConnection(cluster.name, 'live');
-	} catch (error) {
-		const reason = probeReason ?? (deadline.aborted ? `timeout after ${seconds(timeoutMs)}` : (error as Error).message);
-		// One look cannot tell when the outage began.
-		store.setConnection(cluster.name, 'unreachable', reason, {sinceUnknown: true});
+	const [nodes, pods, gateways] = await Promise.allSettled([
+		listOrMissing(kc, nodesKind, signal, timeoutMs),
+		listOrMissing(kc, podsKind, signal, timeoutMs),
+		listOrMissing(kc, gatewaysKind(cluster.submarinerNamespace, kc.getCurrentCluster()?.server), signal, timeoutMs),
+	]);
+	const unreachable = (reason: string) => store.setConnection(cluster.name, 'unreachable', reason, {sinceUnknown: true}); // one look cannot tell when the outage began
+	if (probeReason) return unreachable(probeReason);
+	if (deadline.aborted) return unreachable(`timeout after ${seconds(timeoutMs)}`);
+	const results = {nodes, pods, gateways} as const;
+	for (const [resource, result] of Object.entries(results)) {
+		if (result.status === 'rejected' && !(result.reason instanceof KubeRequestError && result.reason.answered)) {
+			return unreachable(`${resource}: ${(result.reason as Error)?.message ?? String(result.reason)}`);
+		}
 	}
+	if (nodes.status === 'fulfilled' && nodes.value === 'missing' && pods.status === 'fulfilled' && pods.value === 'missing') {
+		return unreachable('core API not found (is this a Kubernetes API server?)');
+	}
+	const apply = <T>(resource: ResourceName, result: PromiseSettledResult<Listed<T>>, replace: (items: T[]) => void, missing: () => void) => {
+		if (result.status === 'rejected') {
+			store.setResourceError(cluster.name, resource, (result.reason as Error).message);
+		} else if (result.value === 'missing') {
+			missing();
+		} else {
+			replace(result.value.items);
+			store.countSkipped(cluster.name, resource, result.value.skipped, true);
+		}
+	};
+	apply('nodes', nodes, items => store.replaceNodes(cluster.name, items), () => store.setResourceError(cluster.name, 'nodes', 'not found: the server does not serve nodes'));
+	apply('pods', pods, items => store.replacePods(cluster.name, items), () => store.setResourceError(cluster.name, 'pods', 'not found: the server does not serve pods'));
+	// One look: each gateway's staleness is judged as of the list, not when the report is printed.
+	const observedMs = Date.now();
+	apply('gateways', gateways, items => store.replaceGateways(cluster.name, items.map(gateway => ({...gateway, observedMs}))), () => store.markGatewaysMissing(cluster.name));
+	store.setConnection(cluster.name, 'live');
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10}s`;

@@ -1,7 +1,7 @@
 // One container's log as a bounded stream: GET …/pods/{name}/log with tailLines, follow and previous,
 // over http.ts's openRequest (a deadline for the headers, an abort that always works). The text goes
 // into a LogBuffer (bounded in lines and bytes); close() aborts the request and frees the socket.
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import {openRequest, statusError, normaliseError} from './http.js';
 import type {LogBuffer} from '../store/log-buffer.js';
 

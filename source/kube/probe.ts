@@ -2,7 +2,7 @@
 // deadline tells "unreachable" from "nothing happened", so every cluster is asked /readyz every second.
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import type {Agent} from 'node:http';
-import {KubeRequestError, openRequest} from './http.js';
+import {KubeRequestError, maxErrorBodyBytes, openRequest, plainText, readBody, statusError} from './http.js';
 
 export type ProbeResult = {ok: true} | {ok: false; reason: string; silent: boolean};
 
@@ -14,6 +14,19 @@ export async function probeReadyz(kc: KubeConfig, timeoutMs: number, agent?: Age
 	return result;
 }
 
+/**
+ * Why /readyz said no, in words: a 401 names the context whose credentials failed; a failing check list
+ * (`[+]ping ok … [-]etcd failed: reason withheld`) gives its first failed check; a Status gives its message.
+ */
+export function notReadyReason(kc: KubeConfig, statusCode: number, body: string): string {
+	if (statusCode === 401) return `unauthorized: check the credentials of context ${kc.getCurrentContext()}`;
+	const failedCheck = body.split('\n').find(line => line.startsWith('[-]'));
+	if (failedCheck) return `not ready: ${plainText(failedCheck, 200)}`;
+	if (body.trimStart().startsWith('{')) return statusError(statusCode, body).message;
+	const firstLine = plainText(body.split('\n').find(line => line.trim()) ?? '', 120);
+	return `not ready: HTTP ${statusCode}${firstLine ? ` ${firstLine}` : ''}`;
+}
+
 async function probeOnce(kc: KubeConfig, timeoutMs: number, agent?: Agent): Promise<ProbeResult> {
 	// A timer cleared on the answer, not AbortSignal.timeout: that one fires (and builds an exception)
 	// after every probe, twice a second for as long as the pane is open.
@@ -21,11 +34,9 @@ async function probeOnce(kc: KubeConfig, timeoutMs: number, agent?: Agent): Prom
 	const timer = setTimeout(() => deadline.abort(), timeoutMs);
 	try {
 		const response = await openRequest(kc, '/readyz', {signal: deadline.signal, timeoutMs, agent});
-		const chunks: Buffer[] = [];
-		for await (const chunk of response) chunks.push(chunk as Buffer);
+		const body = await readBody(response, maxErrorBodyBytes);
 		if (response.statusCode === 200) return {ok: true};
-		const body = Buffer.concat(chunks).toString('utf8').trim().split('\n')[0]?.slice(0, 80) ?? '';
-		return {ok: false, reason: `not ready: HTTP ${response.statusCode}${body ? ` ${body}` : ''}`, silent: false};
+		return {ok: false, reason: notReadyReason(kc, response.statusCode ?? 0, body), silent: false};
 	} catch (error) {
 		const message = error instanceof KubeRequestError ? error.message : String((error as Error).message);
 		const silent = deadline.signal.aborted || message === 'timeout';

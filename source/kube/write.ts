@@ -3,7 +3,7 @@
 // GET for watches and lists; this is its counterpart for a method with a body.
 import http from 'node:http';
 import https from 'node:https';
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import {KubeRequestError, normaliseError, statusError} from './http.js';
 
 export interface WriteOptions {

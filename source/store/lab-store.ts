@@ -10,6 +10,8 @@ import type {
 	LabSnapshot,
 	NodeInfo,
 	PodInfo,
+	ResourceName,
+	ResourceState,
 } from './types.js';
 import type {HostBudget, PrometheusStatus} from '../budget/types.js';
 import type {DrillProgress, PartitionStatus} from '../drill/types.js';
@@ -31,6 +33,7 @@ interface ClusterData {
 	nodes: Map<string, NodeInfo>;
 	gateways: Map<string, GatewayInfo>;
 	synced: {nodes: boolean; pods: boolean; gateways: boolean};
+	resources: Record<ResourceName, ResourceState>;
 	/** Sorted pod list, rebuilt only after this cluster's pods changed. */
 	sortedPods?: PodInfo[];
 }
@@ -75,6 +78,7 @@ export class LabStore {
 				nodes: new Map(),
 				gateways: new Map(),
 				synced: {nodes: false, pods: false, gateways: false},
+				resources: {nodes: {skippedObjects: 0}, pods: {skippedObjects: 0}, gateways: {skippedObjects: 0}},
 			});
 		}
 	}
@@ -232,6 +236,39 @@ export class LabStore {
 		this.changed();
 	}
 
+	/** A resource the server answers with an error (or no longer does, with undefined); the rest stay live. */
+	setResourceError(cluster: string, resource: ResourceName, error: string | undefined): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		const before = data.resources[resource];
+		if (before.error === error) return;
+		const now = this.clock();
+		data.resources[resource] = {...before, error, errorSinceMs: error === undefined ? undefined : (before.errorSinceMs ?? now)};
+		if (error !== undefined && before.error === undefined) {
+			this.addEvent({atMs: now, cluster, level: 'warn', text: `${cluster}: ${resource}: ${error}`});
+		} else if (error === undefined) {
+			this.addEvent({atMs: now, cluster, level: 'ok', text: `${cluster}: ${resource} readable again`});
+		}
+		this.changed();
+	}
+
+	/** Objects that could not be read: `fresh` replaces the count (after a list), otherwise it adds. */
+	countSkipped(cluster: string, resource: ResourceName, count: number, fresh: boolean): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		const before = data.resources[resource];
+		const skippedObjects = fresh ? count : before.skippedObjects + count;
+		if (skippedObjects === before.skippedObjects) return;
+		data.resources[resource] = {...before, skippedObjects};
+		this.changed();
+	}
+
+	/** Whether each resource's first list has arrived. */
+	syncedResources(cluster: string): Record<ResourceName, boolean> | undefined {
+		const synced = this.clusters.get(cluster)?.synced;
+		return synced && {...synced};
+	}
+
 	isSynced(cluster: string): boolean {
 		const synced = this.clusters.get(cluster)?.synced;
 		return Boolean(synced?.nodes && synced.pods && synced.gateways);
@@ -323,6 +360,7 @@ export class LabStore {
 			connection: data.connection,
 			stale: data.connection.phase !== 'live',
 			synced: {...data.synced},
+			resources: data.resources,
 			nodes,
 			nodeCounts: {ready: nodes.filter(node => node.ready).length, total: nodes.length},
 			podCounts,

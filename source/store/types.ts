@@ -84,6 +84,18 @@ export interface GatewayInfo {
 	connections: GatewayConnection[];
 }
 
+export type ResourceName = 'nodes' | 'pods' | 'gateways';
+
+/** One watched resource of a cluster: each fails on its own (a 403 on gateways leaves pods live). */
+export interface ResourceState {
+	/** Why it cannot be read now, in the server's words: "forbidden: gateways.submariner.io is forbidden: …". */
+	error?: string;
+	/** When the error began; kept while it lasts, whatever its wording. */
+	errorSinceMs?: number;
+	/** Objects or events the server sent that could not be read, skipped (since the last list). */
+	skippedObjects: number;
+}
+
 export interface ClusterSnapshot {
 	name: string;
 	context: string;
@@ -94,6 +106,8 @@ export interface ClusterSnapshot {
 	stale: boolean;
 	/** Whether the first list of each resource has arrived. */
 	synced: {nodes: boolean; pods: boolean; gateways: boolean};
+	/** Per resource: its error and skipped objects. Always set by the store (optional for hand-made snapshots). */
+	resources?: Record<ResourceName, ResourceState>;
 	nodes: NodeInfo[];
 	nodeCounts: {ready: number; total: number};
 	/**

@@ -43,6 +43,17 @@ export function clusterVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict
 		levels.push('warn');
 		reasons.push(`${name} reconnecting for ${formatAge(nowMs - connection.sinceMs)}${why}`);
 	}
+	// A resource the server answers with an error fails on its own: the cluster is live, what it shows is partial.
+	for (const [resource, state] of Object.entries(cluster.resources ?? {})) {
+		if (state.error) {
+			levels.push('warn');
+			reasons.push(`${name} ${resource}: ${state.error}`);
+		}
+		if (state.skippedObjects > 0) {
+			levels.push('warn');
+			reasons.push(`${name} ${resource}: ${state.skippedObjects} malformed object${state.skippedObjects === 1 ? '' : 's'} skipped`);
+		}
+	}
 	const {ready, total} = cluster.nodeCounts;
 	if (cluster.synced.nodes && total === 0) {
 		levels.push('crit');

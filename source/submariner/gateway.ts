@@ -1,39 +1,42 @@
 // A submariner.io/v1 Gateway trimmed to what labwatch shows (../shared/reference/submariner.md §1.1).
 import type {GatewayConnection, GatewayInfo} from '../store/types.js';
 import {parseGoDurationMs} from './go-duration.js';
+import {MalformedObject, objectOf, objectsOf} from '../kube/trim.js';
 
 /** Submariner's active gateway deletes peers whose update-timestamp is this old; a monitor calls them stale. */
 export const gatewayStaleAfterMs = 15_000;
 
 type Json = Record<string, any>;
 
-/**
- * `skewMs`: how far the API server's clock (the gateway node's, in a kind cluster) is ahead of ours; the
- * stamp is moved onto our clock with it, so staleness is measured on one clock.
- */
+// Any JSON shape is tolerated (nulls where objects belong); a gateway without a name is refused.
+// `skewMs`: how far the API server's clock (the gateway node's, in a kind cluster) is ahead of ours; the
+// stamp is moved onto our clock with it, so staleness is measured on one clock.
 export function trimGateway(object: Json, skewMs = 0): GatewayInfo {
-	const metadata: Json = object.metadata ?? {};
-	const status: Json = object.status ?? {};
-	const stamp = Number(metadata.annotations?.['update-timestamp']);
-	const connections: GatewayConnection[] = Array.isArray(status.connections)
-		? status.connections.map((connection: Json) => ({
-				remoteCluster: String(connection.endpoint?.cluster_id ?? '?'),
-				remoteHostname: String(connection.endpoint?.hostname ?? ''),
-				status: String(connection.status ?? 'unknown'),
-				statusMessage: String(connection.statusMessage ?? ''),
-				usingIP: connection.usingIP ? String(connection.usingIP) : undefined,
-				// "0s" is what the pinger reports before its first reply: no measurement yet.
-				rttAverageMs: parseGoDurationMs(connection.latencyRTT?.average) || undefined,
-				backend: connection.endpoint?.backend ? String(connection.endpoint.backend) : undefined,
-			}))
-		: [];
+	const metadata = objectOf(object?.metadata);
+	const status = objectOf(object?.status);
+	if (typeof metadata.name !== 'string' || !metadata.name) throw new MalformedObject('gateway without metadata.name');
+	const stamp = Number(objectOf(metadata.annotations)['update-timestamp']);
+	const connections: GatewayConnection[] = objectsOf(status.connections).map(connection => {
+		const endpoint = objectOf(connection.endpoint);
+		const average = objectOf(connection.latencyRTT).average;
+		return {
+			remoteCluster: String(endpoint.cluster_id ?? '?'),
+			remoteHostname: String(endpoint.hostname ?? ''),
+			status: String(connection.status ?? 'unknown'),
+			statusMessage: String(connection.statusMessage ?? ''),
+			usingIP: connection.usingIP ? String(connection.usingIP) : undefined,
+			// "0s" is what the pinger reports before its first reply: no measurement yet.
+			rttAverageMs: (typeof average === 'string' && parseGoDurationMs(average)) || undefined,
+			backend: endpoint.backend ? String(endpoint.backend) : undefined,
+		};
+	});
 	return {
-		name: String(metadata.name ?? ''),
+		name: metadata.name,
 		namespace: String(metadata.namespace ?? ''),
 		haStatus: String(status.haStatus ?? 'unknown'),
 		version: String(status.version ?? ''),
 		statusFailure: String(status.statusFailure ?? ''),
-		localClusterId: String(status.localEndpoint?.cluster_id ?? ''),
+		localClusterId: String(objectOf(status.localEndpoint).cluster_id ?? ''),
 		updatedMs: Number.isFinite(stamp) && stamp > 0 ? stamp * 1000 - skewMs : undefined,
 		connections,
 	};

@@ -4,7 +4,7 @@
 // view that asked closes.
 import {appendFile, mkdir} from 'node:fs/promises';
 import {join} from 'node:path';
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import {stringify} from 'yaml';
 import {getJson} from '../kube/http.js';
 import {sendKubeRequest} from '../kube/write.js';

@@ -1,7 +1,7 @@
 // The dig intents for a lab: each cluster's kubeconfig by cluster name, the lab's snapshots, and the
 // action log beside the drill journal ($XDG_STATE_HOME/labwatch/actions.jsonl).
 import {join} from 'node:path';
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import type {Lab} from '../lab.js';
 import {stateDirFrom} from '../drill/journal.js';
 import {createDigIntents} from './dig-intents.js';
