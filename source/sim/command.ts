@@ -44,10 +44,20 @@ function writeAtomically(path: string, text: string): void {
 	renameSync(temp, path);
 }
 
+/** --port N: the first cluster on N, the next on N+1, …; --port 0 (or none): each on a free port the
+ * kernel picks. Refused when a cluster's port would fall outside 1–65535. */
+export function simPorts(port: number | undefined, names: string[]): Record<string, number> | undefined {
+	if (port === undefined || port === 0) return undefined;
+	if (!Number.isInteger(port) || port < 1 || port + names.length - 1 > 65_535) {
+		throw new ConfigError(`--port ${port}: expected 0 (any free port) or a port from 1 to ${65_536 - names.length} (${names.length} clusters take consecutive ports)`);
+	}
+	return Object.fromEntries(names.map((name, index) => [name, port + index]));
+}
+
 export async function runSimCommand(flags: SimCommandFlags): Promise<void> {
 	const only = flags.only?.split(',').map(name => name.trim()).filter(name => name.length > 0);
 	const names = only ?? homelabSpecs.map(spec => spec.name);
-	const ports = flags.port === undefined ? undefined : Object.fromEntries(names.map((name, index) => [name, flags.port! + index]));
+	const ports = simPorts(flags.port, names);
 	const hostOs = parseHostOsFlag(flags.hostOs);
 	for (const host of Object.keys(hostOs ?? {})) {
 		if (!homelabSpecs.some(spec => spec.host === host)) throw new ConfigError(`--host-os: no simulated host "${host}" (known: ${homelabSpecs.map(spec => spec.host).join(', ')})`);

@@ -10,11 +10,19 @@ import {fileURLToPath} from 'node:url';
 import {parse} from 'yaml';
 import {configSchema} from '../../source/config/schema.js';
 import {waitFor} from './helpers.js';
-import {parseHostOsFlag, runSimCommand} from '../../source/sim/command.js';
+import {parseHostOsFlag, runSimCommand, simPorts} from '../../source/sim/command.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('labwatch sim command', () => {
+	it('--port 0 lets the kernel pick every port (it used to put m2 on port 1); a port past 65535 is refused', () => {
+		assert.equal(simPorts(0, ['m1', 'm2']), undefined);
+		assert.equal(simPorts(undefined, ['m1', 'm2']), undefined);
+		assert.deepEqual(simPorts(7001, ['m1', 'm2']), {m1: 7001, m2: 7002});
+		assert.throws(() => simPorts(65_535, ['m1', 'm2']), /--port 65535: expected 0 \(any free port\) or a port from 1 to 65534/);
+		assert.throws(() => simPorts(-3, ['m1']), /--port -3/);
+	});
+
 	it('runs in the foreground and exits 0 on SIGTERM', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'labwatch-sim-command-'));
 		const kubeconfig = join(dir, 'kubeconfig');
