@@ -159,7 +159,7 @@ test('dig in tmux: describe a CrashLoopBackOff pod, events of both clusters, fol
 		// Gone from the list, and its ReplicaSet's replacement listed (the notice still names the old one).
 		const panels = () => screen().split('\n').filter(line => line.startsWith('┃')).join('\n');
 		await waitFor('gone, and its replacement', 10_000, () => !panels().includes(redis) && /data\/redis-/.test(panels()), screen);
-		const log = readFileSync(join(demo.directory, 'state', 'labwatch', 'actions.jsonl'), 'utf8');
+		const log = readFileSync(join(demo.directory, 'state', 'labwatch', 'demo', 'actions.jsonl'), 'utf8');
 		assert.match(log, new RegExp(`"action":"delete-pod","cluster":"m1","namespace":"data","name":"${redis}","result":"ok"`));
 
 		demo.keys('Escape');
@@ -187,10 +187,18 @@ test('dig in tmux with --read-only: no delete question, no action keys in help o
 		await sleep(500);
 		assert.doesNotMatch(screen(), /Restart (deployment|statefulset)|Delete pod/);
 		await demo.type('Escape', '?');
-		const help = await waitFor('help', 3000, () => /labwatch keys/.test(screen()) && screen(), screen);
+		let page = await waitFor('help', 3000, () => /labwatch help/.test(screen()) && screen(), screen);
+		// The help opens with the verdict's reasons, then the keys: scroll it to its end.
+		const pages = [page];
+		for (let turn = 0; turn < 30 && /\d+ more · j\/k scroll/.test(page); turn++) {
+			await demo.type('j');
+			await sleep(150);
+			pages.push((page = screen()));
+		}
+		const help = pages.join('\n');
 		assert.match(help, /d {2}Enter/);
 		assert.doesNotMatch(help, /Ctrl\+D|restart the pod/);
-		assert.equal(existsSync(join(demo.directory, 'state', 'labwatch', 'actions.jsonl')), false);
+		assert.equal(existsSync(join(demo.directory, 'state', 'labwatch', 'demo', 'actions.jsonl')), false);
 	} finally {
 		demo.close();
 	}

@@ -259,7 +259,7 @@ test('tmux: what is cut stays reachable: names cut in the middle, help at 60x20,
 	for (let page = 0; page < 30; page++) {
 		const screen = small.screen();
 		for (const line of screen.split('\n')) seen.add(line.replace(/^│ /, '').replace(/\s*│$/, ''));
-		if (!/\d+ more: j\/k scroll/.test(screen)) break;
+		if (!/\d+ more · j\/k scroll/.test(screen)) break;
 		small.keys('j');
 		await sleep(150);
 	}

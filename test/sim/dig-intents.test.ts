@@ -123,7 +123,7 @@ describe('dig intents against the simulator', () => {
 		assert.match(store.snapshot().logs!.lines.at(-1)!, /allocating buffer/);
 		intents.logs({cluster: 'm1', kind: 'pod', namespace: 'data', name: 'postgresql-0'}, {previous: true});
 		await waitFor(() => store.snapshot().logs?.state === 'error', 5000, 'previous error');
-		assert.match(store.snapshot().logs!.error!, /HTTP 400 BadRequest: previous terminated container "postgresql" in pod "postgresql-0" not found/);
+		assert.match(store.snapshot().logs!.error!, /bad request: previous terminated container "postgresql" in pod "postgresql-0" not found/);
 		intents.closeLogs();
 	});
 
@@ -150,7 +150,7 @@ describe('dig intents against the simulator', () => {
 		assert.equal(m1().model.get('pods', 'data', redis.name), undefined);
 		const missing = await intents.deletePod({cluster: 'm1', kind: 'pod', namespace: 'data', name: redis.name});
 		assert.equal(missing.ok, false);
-		assert.match((missing as {error: string}).error, /HTTP 404 NotFound: pods "redis-[a-z0-9-]+" not found/);
+		assert.match((missing as {error: string}).error, /not found: pods "redis-[a-z0-9-]+" not found/);
 		const restarted = await intents.restart({cluster: 'm1', kind: 'Deployment', namespace: 'monitoring', name: 'grafana'});
 		assert.equal(restarted.ok, true);
 		const annotations = (m1().model.get('deployments', 'monitoring', 'grafana')!.spec as any).template.metadata.annotations;
