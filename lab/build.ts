@@ -1,6 +1,6 @@
 // Builds the labwatch-lab binary (real kube-apiserver + embedded etcd, see lab/README.md) once per
 // content of lab/: the cache key hashes go.mod, go.sum and every .go file, so a fresh machine builds once
-// (10–20 minutes on 2 cores) and later runs reuse ~/.cache/labwatch/lab-<key>/labwatch-lab.
+// (about 7 minutes on 2 cores) and later runs reuse ~/.cache/labwatch/lab-<key>/labwatch-lab.
 import {createHash} from 'node:crypto';
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
@@ -158,7 +158,7 @@ export async function ensureLabBinary(options: EnsureLabBinaryOptions = {}): Pro
 		mkdirSync(dir, {recursive: true});
 		const partial = join(dir, `labwatch-lab.partial-${process.pid}`);
 		log(`labwatch-lab: building kube-apiserver ${kubernetesVersion()} + etcd with ${go} into ${binary}`);
-		log('labwatch-lab: a cold build takes 10–20 minutes on 2 cores; later runs reuse it');
+		log('labwatch-lab: a cold build takes about 7 minutes on 2 idle cores (more on a busy machine); later runs reuse it');
 		const timer = setInterval(() => log(`labwatch-lab: still building, ${elapsed(start)} elapsed`), every);
 		let result;
 		try {

@@ -1,6 +1,6 @@
 // Smoke test of the real-Kubernetes lab: one real kube-apiserver on its own etcd (lab/), reached with
 // @kubernetes/client-node through the kind-style kubeconfig the lab writes. The first run on a machine
-// builds the lab binary (10–20 min); CI builds it in .ci/run before npm test.
+// builds the lab binary (~7 min); CI builds it in .ci/run before npm test.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {ApiException, ApisApi, CoreV1Api, CustomObjectsApi, KubeConfig} from '@kubernetes/client-node';
