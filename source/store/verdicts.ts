@@ -148,6 +148,10 @@ export function overallVerdict(snapshot: LabSnapshot): Verdict {
 	if (snapshot.prometheus && snapshot.prometheus.state === 'down') {
 		parts.push({level: 'warn', reasons: [`prometheus ${snapshot.prometheus.url} down${snapshot.prometheus.reason ? `: ${snapshot.prometheus.reason}` : ''}`]});
 	}
+	for (const probe of snapshot.probes ?? []) {
+		// Only the latest result counts: one that recovered is OK now, whatever its window holds.
+		if (probe.last && !probe.last.ok) parts.push({level: probe.level, reasons: [`probe ${probe.name} failing: ${probe.last.error ?? 'failed'}`]});
+	}
 	if (snapshot.partition?.active) {
 		parts.push({level: 'warn', reasons: [`partition drill active (${snapshot.partition.points.join(', ')})`]});
 	} else if (snapshot.partition?.leftover) {
