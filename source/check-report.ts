@@ -5,25 +5,12 @@ import {formatRtt} from './submariner/go-duration.js';
 import {formatBytes} from './config/size.js';
 import {terminalSafe} from './text/terminal-safe.js';
 import {formatMs, type PhaseCriterion} from './phases/checklist.js';
-import type {ProbeStatus} from './probes/types.js';
+import {probeWords} from './probes/words.js';
+import {probeLevel} from './store/verdicts.js';
 
 /** The Nagios plugin convention. */
 export const exitCodes: Record<Level, number> = {ok: 0, warn: 1, crit: 2, unknown: 3};
 export const statusWords: Record<Level, string> = {ok: 'OK', warn: 'WARNING', crit: 'CRITICAL', unknown: 'UNKNOWN'};
-
-/** A probe's level now: its configured level while its latest run fails. */
-export function probeLevel(probe: ProbeStatus): Level {
-	if (!probe.last) return 'unknown';
-	return probe.last.ok ? 'ok' : probe.level;
-}
-
-/** "OK 3.2 ms" / "WARNING connection refused" / "UNKNOWN no result yet". */
-export function probeWords(probe: ProbeStatus): string {
-	const level = probeLevel(probe);
-	if (!probe.last) return `${statusWords[level]} no result yet`;
-	if (probe.last.ok) return `${statusWords[level]} ${formatMs(probe.last.latencyMs ?? 0)}`;
-	return `${statusWords[level]} ${probe.last.error ?? 'failed'}`;
-}
 
 export function checkText(snapshot: LabSnapshot, phases: PhaseCriterion[] = []): string {
 	const lines: string[] = [];

@@ -92,7 +92,7 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 
 	let body;
 	if (state.mode === 'help') {
-		body = <HelpOverlay width={layout.width} height={layout.bodyHeight} readOnly={readOnly} verdict={snapshot.verdict} scroll={state.helpScroll} />;
+		body = <HelpOverlay width={layout.width} height={layout.bodyHeight} readOnly={readOnly} verdict={snapshot.verdict} scroll={state.helpScroll} probes={snapshot.probes} />;
 	} else if (state.mode === 'breakdown' && breakdownHost) {
 		body = <BreakdownOverlay host={breakdownHost} index={state.breakdownHost} count={hosts.length} width={layout.width} height={layout.bodyHeight} />;
 	} else if (state.mode === 'drill') {

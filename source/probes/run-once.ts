@@ -6,6 +6,7 @@ import net from 'node:net';
 import type {ProbeTargetConfig} from '../config/schema.js';
 import {formatDurationMs} from '../config/duration.js';
 import type {ProbeResult} from './types.js';
+import {terminalSafe} from '../text/terminal-safe.js';
 
 /** A health endpoint's answer is small; a server streaming more is cut off here, never buffered. */
 export const maxProbeBodyBytes = 64 * 1024;
@@ -40,7 +41,8 @@ export function probeErrorWords(error: unknown): string {
 			return 'connection closed';
 		default: {
 			const message = (error as Error | undefined)?.message ?? String(error);
-			return (code ? `${code}: ${message}` : message).split('\n')[0]!.slice(0, 200);
+			// A TLS or parse error can quote what the server sent: no escape sequence passes.
+			return terminalSafe((code ? `${code}: ${message}` : message).split('\n')[0]!.slice(0, 200));
 		}
 	}
 }

@@ -24,12 +24,17 @@ export async function wireSources(lab: Lab): Promise<TuiWiring> {
 	});
 	// A cut left by a crashed run (or another labwatch) is shown at once, with the key to heal it.
 	void runner.inspect().then(publish, () => {});
+	// Probes from where labwatch runs, each on its own interval, into the store.
+	const {ProbeRunner} = await import('../probes/runner.js');
+	const probes = new ProbeRunner({probes: lab.config.probes, onChange: statuses => store.setProbes(statuses)});
+	probes.start();
 	const dig = await digIntentsFor(lab);
 	return {
 		drill: drillIntentsFrom(runner, lab.config.drill.ttl),
 		dig,
 		async stop() {
 			dig.dispose();
+			probes.stop();
 			stopObserving();
 			stopListening();
 			budgets.stop();
