@@ -42,9 +42,10 @@ export async function runCheck(options: CheckOptions): Promise<number> {
 		// Budgets count the pods just listed.
 		await budgets.finish();
 		await inspectPartition(lab, startedMs + options.timeoutMs - 50);
-		const snapshot = lab.store.snapshot();
 		const drill = await newestDrillEvidence(lab.demo ? demoStateDir() : stateDirFrom()).catch(() => undefined);
-		const phases = evaluatePhases({snapshot, config: lab.config, drill});
+		lab.store.setChecklist(snapshot => evaluatePhases({snapshot, config: lab.config, drill}));
+		const snapshot = lab.store.snapshot();
+		const phases = snapshot.phases ?? [];
 		const text = options.json ? `${JSON.stringify(checkJson(snapshot, phases), null, 2)}\n` : checkText(snapshot, phases);
 		// On macOS a pipe is written asynchronously: wait for it before the caller exits.
 		await new Promise<void>(resolve => stdout.write(text, () => resolve()));

@@ -19,6 +19,7 @@ import {clusterVerdict, gatewayVerdict, isFailing, isRecovering, overallVerdict}
 import {comparePods} from './pod-order.js';
 import {describeTransition} from './feed.js';
 import type {ProbeStatus} from '../probes/types.js';
+import type {PhaseCriterion} from '../phases/checklist.js';
 
 export interface ClusterIdentity {
 	name: string;
@@ -64,6 +65,7 @@ export class LabStore {
 	private partition: PartitionStatus | undefined;
 	private drill: DrillProgress | undefined;
 	private probes: ProbeStatus[] | undefined;
+	private checklist: ((snapshot: LabSnapshot) => PhaseCriterion[]) | undefined;
 	/** When the network last came back (a cut healed, a cluster reachable again): Submariner re-checks after it. */
 	private healedAtMs: number | undefined;
 	/** Benchmarks: simulator stamps seen since the last frame (only filled while tracing). */
@@ -318,6 +320,13 @@ export class LabStore {
 		this.changed(urgent);
 	}
 
+	/** How the plan's checklist is evaluated (the config's thresholds, the newest drill report); set again
+	 * when those change. Every snapshot then carries the list, computed once for the TUI and `check`. */
+	setChecklist(evaluate: ((snapshot: LabSnapshot) => PhaseCriterion[]) | undefined): void {
+		this.checklist = evaluate;
+		this.changed(false);
+	}
+
 	addEvent(event: FeedEvent): void {
 		this.feed.push(event);
 		if (this.feed.length > this.feedLimit) this.feed.splice(0, this.feed.length - this.feedLimit);
@@ -360,6 +369,7 @@ export class LabStore {
 			verdict: {level: 'unknown', reasons: []},
 		};
 		snapshot.verdict = overallVerdict(snapshot);
+		if (this.checklist) snapshot.phases = this.checklist(snapshot);
 		this.cached = {snapshot, version: this.changeVersion, second};
 		return snapshot;
 	}

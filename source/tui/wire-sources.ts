@@ -5,6 +5,7 @@ import {startBudgets} from '../lab.js';
 import type {TuiWiring} from './run-tui.js';
 import {drillIntentsFrom} from './drill-intents.js';
 import {digIntentsFor} from './dig-wiring.js';
+import {stateDirFrom} from '../drill/journal.js';
 
 export async function wireSources(lab: Lab): Promise<TuiWiring> {
 	const {DrillRunner} = await import('../drill/runner.js');
@@ -12,9 +13,24 @@ export async function wireSources(lab: Lab): Promise<TuiWiring> {
 	const {store} = lab;
 	const {drillRunnerOptions} = await import('./drill-intents.js');
 	const runner = new DrillRunner(drillRunnerOptions(lab));
+	// The checklist's phase 5 reads the newest drill report: again whenever a drill's state moves.
+	const {evaluatePhases} = await import('../phases/checklist.js');
+	const {newestDrillEvidence} = await import('../phases/drill-evidence.js');
+	const stateDir = drillRunnerOptions(lab).stateDir ?? stateDirFrom();
+	const readChecklist = () =>
+		void newestDrillEvidence(stateDir).then(
+			drill => store.setChecklist(snapshot => evaluatePhases({snapshot, config: lab.config, drill})),
+			() => {},
+		);
+	store.setChecklist(snapshot => evaluatePhases({snapshot, config: lab.config}));
+	readChecklist();
+	let reportPath: string | undefined;
 	const publish = () => {
 		const {partition, progress} = runner.status();
 		store.setDrill(partition, progress);
+		// A drill that just ended has written its report.
+		if (progress?.reportPath && progress.reportPath !== reportPath) readChecklist();
+		reportPath = progress?.reportPath;
 	};
 	const stopListening = runner.onChange(publish);
 	// The timeline is read from successive snapshots while a drill is on; building a snapshot on every
