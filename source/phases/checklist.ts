@@ -66,7 +66,7 @@ export function evaluatePhases({snapshot, config, drill}: ChecklistInput): Phase
 	for (const link of phases.http) {
 		const label = `HTTP ${link.from}→${link.to}`;
 		const criterion = `${label} succeeds, p95 < ${formatMs(limit)}`;
-		list.push({phase: 2, criterion, ...probeEvidence(label, link.probe, probeByName, probe => {
+		list.push({phase: 2, criterion, ...probeEvidence(label, link.probe, 'phases.http', probeByName, probe => {
 			if (probe.p95Ms === undefined) return {status: 'unknown', evidence: `${label}: no successful answer yet`};
 			const passed = probe.p95Ms < limit;
 			return {status: passed ? 'passed' : 'failed', evidence: `${label} p95 ${formatMs(probe.p95Ms)} ${passed ? '<' : '≥'} ${formatMs(limit)}`};
@@ -91,7 +91,7 @@ export function evaluatePhases({snapshot, config, drill}: ChecklistInput): Phase
 	}
 
 	for (const item of phases.reach) {
-		list.push({phase: item.phase, criterion: item.criterion, ...probeEvidence(`probe ${item.probe ?? ''}`.trim(), item.probe, probeByName, probe => ({status: 'passed', evidence: `probe ${probe.name} OK ${formatMs(probe.last!.latencyMs ?? 0)}`}))});
+		list.push({phase: item.phase, criterion: item.criterion, ...probeEvidence(`probe ${item.probe ?? ''}`.trim(), item.probe, 'phases.reach', probeByName, probe => ({status: 'passed', evidence: `probe ${probe.name} OK ${formatMs(probe.last!.latencyMs ?? 0)}`}))});
 	}
 
 	list.push({phase: 4, criterion: 'Prometheus scrapes a job per cluster', ...prometheusEvidence(snapshot, config)});
@@ -111,10 +111,11 @@ export function evaluatePhases({snapshot, config, drill}: ChecklistInput): Phase
 function probeEvidence(
 	label: string,
 	name: string | undefined,
+	key: string,
 	probes: Map<string, ProbeStatus>,
 	judge: (probe: ProbeStatus) => {status: CriterionStatus; evidence: string},
 ): {status: CriterionStatus; evidence: string} {
-	if (name === undefined) return {status: 'unknown', evidence: `${notConfigured}: name a probe`};
+	if (name === undefined) return {status: 'unknown', evidence: `${notConfigured}: no probe named in ${key}`};
 	const probe = probes.get(name);
 	if (!probe?.last) return {status: 'unknown', evidence: `probe ${name}: no result yet`};
 	if (!probe.last.ok) return {status: 'failed', evidence: `${label} failing: ${probe.last.error ?? 'failed'}`};

@@ -93,10 +93,10 @@ test('a healthy homelab: phases 1 to 4 pass with their evidence; what is not con
 	assert.deepEqual(find(list, 'm2 nodes Ready ≥ 2'), [1, 'passed', 'm2 nodes 2/2 Ready ≥ 2']);
 	assert.deepEqual(find(list, 'm2 memory in use ≤ 6 GiB'), [1, 'passed', 'm2 memory 5.1 GiB ≤ 6 GiB']);
 	assert.deepEqual(find(list, 'HTTP m1→m2 succeeds, p95 < 5 ms'), [2, 'passed', 'HTTP m1→m2 p95 3.2 ms < 5 ms']);
-	assert.deepEqual(find(list, 'HTTP m2→m1 succeeds, p95 < 5 ms'), [2, 'unknown', 'not configured: name a probe']);
+	assert.deepEqual(find(list, 'HTTP m2→m1 succeeds, p95 < 5 ms'), [2, 'unknown', 'not configured: no probe named in phases.http']);
 	assert.deepEqual(find(list, 'm1 Submariner gateway connected'), [3, 'passed', 'gateway m1→m2 connected']);
 	assert.deepEqual(find(list, 'the m2 API reaches PostgreSQL on m1'), [4, 'passed', 'probe pg OK 0.8 ms']);
-	assert.deepEqual(find(list, 'the m2 API reaches Redis on m1'), [4, 'unknown', 'not configured: name a probe']);
+	assert.deepEqual(find(list, 'the m2 API reaches Redis on m1'), [4, 'unknown', 'not configured: no probe named in phases.reach']);
 	assert.deepEqual(find(list, 'Prometheus scrapes a job per cluster'), [4, 'passed', 'Prometheus targets: job m1 2/2 up, job kubelet-m2 1/1 up']);
 	assert.deepEqual(find(list, 'partition detected in ≤ 3 s'), [5, 'unknown', 'no partition drill report yet']);
 	assert.deepEqual(

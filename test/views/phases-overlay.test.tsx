@@ -26,7 +26,7 @@ test('h opens the checklist: phases in order, each criterion marked with its evi
 	assert.match(frame, /failed: m2 nodes 1\/1 Ready < 2/);
 	assert.match(frame, /✓ m1 Submariner gateway connected/);
 	assert.match(frame, /\? HTTP m1→m2 succeeds, p95 < 5 ms/);
-	assert.match(frame, /unknown: not configured: name a probe/);
+	assert.match(frame, /unknown: not configured: no probe named in phases\.http/);
 	assert.ok(frame.indexOf('Phase 1') < frame.indexOf('Phase 3'));
 	const closed = await app.press(keys.escape);
 	assert.doesNotMatch(closed, /homelab plan:/);
