@@ -7,6 +7,9 @@ import {drillIntentsFrom} from './drill-intents.js';
 import {digIntentsFor} from './dig-wiring.js';
 import {stateDirFrom} from '../drill/journal.js';
 
+/** How long after the first lists the probes start. */
+const probeSettleMs = 2000;
+
 export async function wireSources(lab: Lab): Promise<TuiWiring> {
 	const {DrillRunner} = await import('../drill/runner.js');
 	const budgets = await startBudgets(lab);
@@ -43,13 +46,40 @@ export async function wireSources(lab: Lab): Promise<TuiWiring> {
 	// Probes from where labwatch runs, each on its own interval, into the store.
 	const {ProbeRunner} = await import('../probes/runner.js');
 	const probes = new ProbeRunner({probes: lab.config.probes, onChange: statuses => store.setProbes(statuses)});
-	probes.start();
+	// Not before the first lists are in: a latency measured while this process parses every pod and draws
+	// its first frames is this process's time, not the network's, and would sit in the window for minutes.
+	const settled = () =>
+		store.clusterNames().every(name => {
+			const phase = store.connection(name)?.phase;
+			return phase === 'unreachable' || (phase === 'live' && store.isSynced(name));
+		});
+	let stopWaiting = () => {};
+	let startTimer: NodeJS.Timeout | undefined;
+	const startProbes = () => {
+		stopWaiting();
+		// The first frames are drawn just after the lists arrive: let them pass too.
+		startTimer ??= setTimeout(() => probes.start(), probeSettleMs);
+	};
+	if (settled()) startProbes();
+	else {
+		const unsubscribe = store.subscribe(() => {
+			if (settled()) startProbes();
+		});
+		// A cluster stuck connecting does not hold the probes back for long.
+		const fallback = setTimeout(startProbes, 10_000);
+		stopWaiting = () => {
+			unsubscribe();
+			clearTimeout(fallback);
+		};
+	}
 	const dig = await digIntentsFor(lab);
 	return {
 		drill: drillIntentsFrom(runner, lab.config.drill.ttl),
 		dig,
 		async stop() {
 			dig.dispose();
+			stopWaiting();
+			clearTimeout(startTimer);
 			probes.stop();
 			stopObserving();
 			stopListening();
