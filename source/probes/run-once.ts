@@ -75,7 +75,7 @@ function httpProbe(target: string, timeoutMs: number, clock: () => number): Prom
 		const client = url.protocol === 'https:' ? https : http;
 		// No keep-alive agent: every run opens its own connection, so its time includes the connect.
 		request = client.get(url, {agent: false, headers: {'user-agent': 'labwatch-probe', accept: '*/*'}}, response => {
-			const latencyMs = performance.now() - started;
+			const latencyMs = elapsedMs(started);
 			const status = response.statusCode ?? 0;
 			answered = {latencyMs, status};
 			let bytes = 0;
@@ -109,7 +109,12 @@ function tcpProbe(target: string, timeoutMs: number, clock: () => number): Promi
 			resolve({atMs: startedMs, ...result});
 		};
 		const timer = setTimeout(() => finish({ok: false, error: `timeout after ${formatDurationMs(timeoutMs)}`}), timeoutMs);
-		socket.once('connect', () => finish({ok: true, latencyMs: performance.now() - started}));
+		socket.once('connect', () => finish({ok: true, latencyMs: elapsedMs(started)}));
 		socket.once('error', error => finish({ok: false, error: probeErrorWords(error)}));
 	});
+}
+
+/** Microseconds are the most a timer on this side of the event loop can claim. */
+function elapsedMs(started: number): number {
+	return Math.round((performance.now() - started) * 1000) / 1000;
 }
