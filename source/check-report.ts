@@ -4,12 +4,15 @@ import {clockTime} from './store/clock-time.js';
 import {formatRtt} from './submariner/go-duration.js';
 import {formatBytes} from './config/size.js';
 import {terminalSafe} from './text/terminal-safe.js';
+import {formatMs, type PhaseCriterion} from './phases/checklist.js';
+import {probeWords} from './probes/words.js';
+import {probeLevel} from './store/verdicts.js';
 
 /** The Nagios plugin convention. */
 export const exitCodes: Record<Level, number> = {ok: 0, warn: 1, crit: 2, unknown: 3};
 export const statusWords: Record<Level, string> = {ok: 'OK', warn: 'WARNING', crit: 'CRITICAL', unknown: 'UNKNOWN'};
 
-export function checkText(snapshot: LabSnapshot): string {
+export function checkText(snapshot: LabSnapshot, phases: PhaseCriterion[] = []): string {
 	const lines: string[] = [];
 	const {verdict} = snapshot;
 	const live = snapshot.clusters.filter(cluster => cluster.connection.phase === 'live').length;
@@ -55,13 +58,15 @@ export function checkText(snapshot: LabSnapshot): string {
 	} else if (snapshot.partition?.leftover) {
 		lines.push(`partition WARNING leftover rules at ${snapshot.partition.points.join(', ')}: run labwatch heal`);
 	}
+	for (const probe of snapshot.probes ?? []) lines.push(`probe ${probe.name} ${probeWords(probe)}`);
+	for (const item of phases) lines.push(`phase ${item.phase} ${item.status} ${item.criterion}: ${item.evidence}`);
 	// Names, reasons and messages come from servers: no escape sequence reaches the terminal or a log.
 	return lines.map(terminalSafe).join('\n') + '\n';
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-export function checkJson(snapshot: LabSnapshot): Record<string, unknown> {
+export function checkJson(snapshot: LabSnapshot, phases: PhaseCriterion[] = []): Record<string, unknown> {
 	return {
 		status: statusWords[snapshot.verdict.level],
 		exitCode: exitCodes[snapshot.verdict.level],
@@ -117,6 +122,23 @@ export function checkJson(snapshot: LabSnapshot): Record<string, unknown> {
 		}),
 		...(snapshot.hosts ? {hosts: snapshot.hosts.map(host => ({...host, status: statusWords[host.verdict.level]}))} : {}),
 		...(snapshot.prometheus ? {prometheus: snapshot.prometheus} : {}),
+		probes: (snapshot.probes ?? []).map(probe => ({
+			name: probe.name,
+			kind: probe.kind,
+			target: probe.target,
+			status: statusWords[probeLevel(probe)],
+			ok: probe.last?.ok ?? null,
+			latencyMs: probe.last?.latencyMs ?? null,
+			error: probe.last?.error ?? null,
+			httpStatus: probe.last?.status ?? null,
+			samples: probe.samples,
+			successRate: probe.successRate ?? null,
+			p50Ms: probe.p50Ms ?? null,
+			p95Ms: probe.p95Ms ?? null,
+			maxMs: probe.maxMs ?? null,
+			lastError: probe.lastError ? {at: iso(probe.lastError.atMs), error: probe.lastError.error} : null,
+		})),
+		phases,
 		...(snapshot.partition
 			? {
 					partition: {

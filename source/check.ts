@@ -3,6 +3,10 @@
 import {openLab, startBudgetPoll} from './lab.js';
 import {fetchClusterOnce} from './kube/fetch-once.js';
 import {checkJson, checkText, exitCodes} from './check-report.js';
+import {ProbeRunner} from './probes/runner.js';
+import {evaluatePhases} from './phases/checklist.js';
+import {newestDrillEvidence} from './phases/drill-evidence.js';
+import {demoStateDir, stateDirFrom} from './drill/journal.js';
 
 export interface CheckOptions {
 	configFlag?: string;
@@ -25,16 +29,24 @@ export async function runCheck(options: CheckOptions): Promise<number> {
 		// the whole timeout; twice the TUI's probe deadline, since one look has no second chance.
 		const probeMs = Math.max(1500, lab.config.probe.timeout * 2);
 		const budgets = await startBudgetPoll(lab, deadlineMs);
+		// Each probe runs once, within its own timeout and the deadline.
+		const probes = new ProbeRunner({probes: lab.config.probes, onChange: statuses => lab.store.setProbes(statuses)});
 		await Promise.all(
 			Object.entries(lab.config.clusters).map(([name, cluster]) =>
 				fetchClusterOnce(lab.kubeconfigs.get(name)!, {name, submarinerNamespace: cluster.submarinerNamespace}, lab.store, budgetMs, probeMs),
 			),
 		);
+		// After the lists, not beside them: a latency measured while this process parses every pod is
+		// this process's time, not the network's.
+		if (lab.config.probes.length > 0) await probes.runAllOnce(Math.max(100, deadlineMs - Date.now()));
 		// Budgets count the pods just listed.
 		await budgets.finish();
 		await inspectPartition(lab, startedMs + options.timeoutMs - 50);
+		const drill = await newestDrillEvidence(lab.demo ? demoStateDir() : stateDirFrom()).catch(() => undefined);
+		lab.store.setChecklist(snapshot => evaluatePhases({snapshot, config: lab.config, drill}));
 		const snapshot = lab.store.snapshot();
-		const text = options.json ? `${JSON.stringify(checkJson(snapshot), null, 2)}\n` : checkText(snapshot);
+		const phases = snapshot.phases ?? [];
+		const text = options.json ? `${JSON.stringify(checkJson(snapshot, phases), null, 2)}\n` : checkText(snapshot, phases);
 		// On macOS a pipe is written asynchronously: wait for it before the caller exits.
 		await new Promise<void>(resolve => stdout.write(text, () => resolve()));
 		return exitCodes[snapshot.verdict.level];

@@ -19,6 +19,7 @@ import {BreakdownOverlay} from './BreakdownOverlay.js';
 import {DrillBanner, DrillDialog, RollbackDialog, rollbackDialogRows} from './DrillPanel.js';
 import {EventFeed} from './EventFeed.js';
 import {HelpOverlay} from './HelpOverlay.js';
+import {PhasesOverlay} from './PhasesOverlay.js';
 import {Footer} from './Footer.js';
 import {digReducer, initialDigState, topFrame} from './dig-state.js';
 import {listedPods} from './dig-rows.js';
@@ -92,7 +93,9 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 
 	let body;
 	if (state.mode === 'help') {
-		body = <HelpOverlay width={layout.width} height={layout.bodyHeight} readOnly={readOnly} verdict={snapshot.verdict} scroll={state.helpScroll} />;
+		body = <HelpOverlay width={layout.width} height={layout.bodyHeight} readOnly={readOnly} verdict={snapshot.verdict} scroll={state.helpScroll} probes={snapshot.probes} />;
+	} else if (state.mode === 'phases') {
+		body = <PhasesOverlay width={layout.width} height={layout.bodyHeight} phases={snapshot.phases} scroll={state.helpScroll} />;
 	} else if (state.mode === 'breakdown' && breakdownHost) {
 		body = <BreakdownOverlay host={breakdownHost} index={state.breakdownHost} count={hosts.length} width={layout.width} height={layout.bodyHeight} />;
 	} else if (state.mode === 'drill') {

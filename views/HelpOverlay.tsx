@@ -3,6 +3,8 @@
 // wrapped here, so the overlay knows its length and scrolls with j/k on a small pane.
 import {Box, Text} from 'ink';
 import type {Verdict} from '../source/store/types.js';
+import type {ProbeStatus} from '../source/probes/types.js';
+import {probeWindowWords, probeWords} from '../source/probes/words.js';
 import {levelColour, useTheme} from './theme.js';
 import {visibleKeys} from './keys.js';
 import {levelWords, wrapText} from './format.js';
@@ -14,13 +16,18 @@ interface HelpLine {
 	colour?: string;
 }
 
-export function helpLines(options: {width: number; readOnly: boolean; ascii: boolean; verdict: Verdict; levelColour?: string}): HelpLine[] {
+export function helpLines(options: {width: number; readOnly: boolean; ascii: boolean; verdict: Verdict; levelColour?: string; probes?: ProbeStatus[]}): HelpLine[] {
 	const {width} = options;
 	const lines: HelpLine[] = [];
 	lines.push({text: '', bold: `Now: ${levelWords[options.verdict.level]}`, colour: options.levelColour});
 	if (options.verdict.reasons.length === 0) lines.push({text: 'nothing to report', dim: true});
 	for (const reason of options.verdict.reasons) {
 		wrapText(reason, width - 2).forEach((text, index) => lines.push({text: `${index === 0 ? '- ' : '  '}${text}`}));
+	}
+	// One line per configured probe: its latest run, then its window.
+	for (const probe of options.probes ?? []) {
+		const window = probeWindowWords(probe);
+		lines.push({text: `probe ${probe.name} ${probeWords(probe)}${window ? ` (${window})` : ''}`.slice(0, Math.max(1, width)), dim: probe.last?.ok === true});
 	}
 	lines.push({text: ' '}, {text: '', bold: 'Keys'});
 	const keys = visibleKeys({ascii: options.ascii, readOnly: options.readOnly});
@@ -38,10 +45,10 @@ export function helpLines(options: {width: number; readOnly: boolean; ascii: boo
 	return lines;
 }
 
-export function HelpOverlay({width, height, readOnly, verdict, scroll}: {width: number; height: number; readOnly: boolean; verdict: Verdict; scroll: number}) {
+export function HelpOverlay({width, height, readOnly, verdict, scroll, probes}: {width: number; height: number; readOnly: boolean; verdict: Verdict; scroll: number; probes?: ProbeStatus[]}) {
 	const theme = useTheme();
 	const inner = Math.max(1, width - 4);
-	const lines = helpLines({width: inner, readOnly, ascii: theme.ascii, verdict, levelColour: levelColour(theme, verdict.level)});
+	const lines = helpLines({width: inner, readOnly, ascii: theme.ascii, verdict, levelColour: levelColour(theme, verdict.level), probes});
 	// Border 2 rows, title 1, the last row for "more".
 	const room = Math.max(1, height - 4);
 	const offset = Math.min(scroll, Math.max(0, lines.length - room));

@@ -62,6 +62,14 @@ export function routeKey(input: string, key: Key, context: RouterContext): void 
 			else if (key.pageDown || input === ' ') dispatch({type: 'help-scroll', delta: 10});
 			else if (key.pageUp) dispatch({type: 'help-scroll', delta: -10});
 			return;
+		case 'phases':
+			if (key.escape || input === 'h') dispatch({type: 'close'});
+			else if (input === 'q') intents.quit();
+			else if (key.downArrow || input === 'j') dispatch({type: 'help-scroll', delta: 1});
+			else if (key.upArrow || input === 'k') dispatch({type: 'help-scroll', delta: -1});
+			else if (key.pageDown || input === ' ') dispatch({type: 'help-scroll', delta: 10});
+			else if (key.pageUp) dispatch({type: 'help-scroll', delta: -10});
+			return;
 		case 'breakdown':
 			if (key.escape || input === 'b') dispatch({type: 'close'});
 			else if (input === 'q') intents.quit();
@@ -90,6 +98,7 @@ function normalKey(input: string, key: Key, context: RouterContext): void {
 	const focused = snapshot.clusters[shown.includes(state.focus) ? state.focus : shown[0] ?? 0];
 	if (input === 'q') intents.quit();
 	else if (input === '?') dispatch({type: 'open', mode: 'help'});
+	else if (input === 'h') dispatch({type: 'open', mode: 'phases'});
 	else if (input === '/') dispatch({type: 'open', mode: 'filter'});
 	else if (key.escape) {
 		if (state.filter) dispatch({type: 'filter-clear'});

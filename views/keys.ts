@@ -24,6 +24,7 @@ export function keyTable(options: {ascii: boolean}): KeyHelp[] {
 		{keys: '1  2', what: 'zoom the first / second cluster to full width', footer: ['1 2 0', 'zoom']},
 		{keys: '0', what: 'back to all clusters'},
 		{keys: 'b', what: "a host's memory budget by workload (when budgets report)", footer: ['b', 'budget']},
+		{keys: 'h', what: "the homelab plan's checklist: each phase's criteria passed, failed or unknown, with evidence"},
 		{keys: 'p', what: 'partition drill: show the plan and exact commands, +/- TTL, y cuts', action: true, footer: ['p', 'drill']},
 		{keys: 'r', what: 'roll back a live cut (y confirms)', action: true, footer: ['r', 'roll back']},
 		...digKeyTable(options),
@@ -48,6 +49,12 @@ export interface FooterKey {
 export function footerKeys(mode: string, options: {ascii: boolean; readOnly: boolean; cutLive: boolean}): FooterKey[] {
 	switch (mode) {
 		case 'help':
+			return [
+				{key: 'Esc', word: 'close', priority: 0},
+				{key: 'j/k', word: 'scroll', priority: 1},
+				{key: 'q', word: 'quit', priority: 2},
+			];
+		case 'phases':
 			return [
 				{key: 'Esc', word: 'close', priority: 0},
 				{key: 'j/k', word: 'scroll', priority: 1},

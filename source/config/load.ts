@@ -93,6 +93,18 @@ export function validateConfig(data: unknown, label: string): Config {
 		if (point.via === 'sim' && !point.url) throw new ConfigError(`${label}: ${key}.url: required with via: sim`);
 		if (point.via === 'netns' && !point.netns) throw new ConfigError(`${label}: ${key}.netns: required with via: netns`);
 	}
+	const probeNames = new Set<string>();
+	for (const [index, probe] of config.probes.entries()) {
+		if (probeNames.has(probe.name)) throw new ConfigError(`${label}: probes.${index}.name: a second probe named "${probe.name}"`);
+		probeNames.add(probe.name);
+	}
+	for (const [section, entries] of [['http', config.phases.http], ['reach', config.phases.reach]] as const) {
+		for (const [index, entry] of entries.entries()) {
+			if (entry.probe !== undefined && !probeNames.has(entry.probe)) {
+				throw new ConfigError(`${label}: phases.${section}.${index}.probe: no probe named "${entry.probe}" under probes`);
+			}
+		}
+	}
 	return config;
 }
 

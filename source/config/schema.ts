@@ -108,6 +108,55 @@ export const probeSchema = z.strictObject({
 	timeout: duration('probe.timeout').default(1000),
 });
 
+const hostPort = z
+	.string()
+	.regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port like 192.168.1.20:5432')
+	.refine(text => {
+		const port = Number(text.slice(text.lastIndexOf(':') + 1));
+		return port >= 1 && port <= 65_535;
+	}, 'expected a port from 1 to 65535');
+
+const probeUrl = url.refine(text => URL.canParse(text), 'expected a URL like http://192.168.1.20:8080/healthz');
+
+/** One check from where labwatch runs: an HTTP(S) GET or a TCP connect, every `interval`. */
+export const probeTargetSchema = z
+	.strictObject({
+		name,
+		http: probeUrl.optional(),
+		tcp: hostPort.optional(),
+		interval: duration('probes.interval').default(5000),
+		timeout: duration('probes.timeout').default(2000),
+		// What a failing probe makes the verdict.
+		level: z.enum(['warn', 'crit']).default('warn'),
+	})
+	.superRefine((probe, ctx) => {
+		if ((probe.http === undefined) === (probe.tcp === undefined)) ctx.addIssue({code: 'custom', path: ['http'], message: 'expected exactly one of http: or tcp:'});
+	});
+
+const gib = 2 ** 30;
+
+/** The homelab plan's success criteria (homelab.md, "Phases and their success criteria"), as thresholds. */
+export const phasesSchema = z.strictObject({
+	// Phase 1: a cluster's Ready nodes, at least.
+	nodesReady: z.record(name, z.number().int().min(1).max(10_000)).default({m2: 2}),
+	// Phase 1: a host's memory in use, at most.
+	memoryInUse: z.record(name, size).default({m2: 6 * gib}),
+	// Phase 2: HTTP between hosts, one named probe per direction; without a probe the criterion is unknown.
+	http: z.array(z.strictObject({from: name, to: name, probe: name.optional()})).default([{from: 'm1', to: 'm2'}, {from: 'm2', to: 'm1'}]),
+	httpP95: duration('phases.httpP95').default(5),
+	// Phases 1, 3 and 4: something reachable, shown by a named probe.
+	reach: z
+		.array(z.strictObject({phase: z.number().int().min(1).max(9), criterion: z.string().min(1).max(120), probe: name.optional()}))
+		.default([
+			{phase: 1, criterion: 'an nginx pod reachable'},
+			{phase: 3, criterion: 'an m2 service reached by its clusterset DNS name'},
+			{phase: 4, criterion: 'the m2 API reaches PostgreSQL on m1'},
+			{phase: 4, criterion: 'the m2 API reaches Redis on m1'},
+		]),
+	// Phase 5: the newest partition drill detected the cut within this.
+	partitionDetect: duration('phases.partitionDetect').default(3000),
+});
+
 export const configSchema = z.strictObject({
 	kubeconfig: z.string().min(1).optional(),
 	clusters: z.record(name, clusterSchema).refine(value => Object.keys(value).length > 0, 'expected at least one cluster'),
@@ -115,6 +164,8 @@ export const configSchema = z.strictObject({
 	prometheus: prometheusSchema.optional(),
 	drill: drillSchema.default({ttl: 60_000, chain: 'LABWATCH-PARTITION'}),
 	probe: probeSchema.default({interval: 1000, timeout: 1000}),
+	probes: z.array(probeTargetSchema).max(64).default([]),
+	phases: phasesSchema.default(() => phasesSchema.parse({})),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -124,3 +175,5 @@ export type HostConfig = z.output<typeof hostSchema>;
 export type PrometheusConfig = z.output<typeof prometheusSchema>;
 export type DrillConfig = z.output<typeof drillSchema>;
 export type DrillPointConfig = z.output<typeof drillPointSchema>;
+export type ProbeTargetConfig = z.output<typeof probeTargetSchema>;
+export type PhasesConfig = z.output<typeof phasesSchema>;

@@ -254,5 +254,23 @@ function configFor(handles: SimClusterHandle[], controlUrl: string, kubeconfigPa
 			jobs: Object.fromEntries(handles.map(handle => [handle.name, handle.name])),
 		},
 		drill: {points: [{host: homelabSpecs[0]!.host, via: 'sim', url: controlUrl}]},
+		...simProbes(handles),
 	};
+}
+
+/**
+ * Probes against the simulator's own endpoints, from where labwatch runs (the first host, m1): each
+ * cluster's /readyz over HTTP and its port over TCP. A cut hangs m2's answers to m1, so the probe of m2
+ * fails and phase 2's "HTTP m1→m2" with it. The other direction needs a probe run from m2: left unnamed.
+ */
+function simProbes(handles: SimClusterHandle[]): {probes: object[]; phases: object} {
+	const viewer = homelabSpecs[0]!.host;
+	const probes: object[] = [];
+	const http: object[] = [];
+	for (const handle of handles) {
+		probes.push({name: `${handle.name}-api`, http: `${handle.url}/readyz`, interval: '2s', timeout: '1s'});
+		if (handle.host === viewer) probes.push({name: `${handle.name}-tcp`, tcp: new URL(handle.url).host, interval: '5s', timeout: '1s'});
+		else http.push({from: viewer, to: handle.host, probe: `${handle.name}-api`}, {from: handle.host, to: viewer});
+	}
+	return {probes, phases: {http}};
 }

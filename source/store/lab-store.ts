@@ -18,6 +18,8 @@ import type {DrillProgress, PartitionStatus} from '../drill/types.js';
 import {clusterVerdict, gatewayVerdict, isFailing, isRecovering, overallVerdict} from './verdicts.js';
 import {comparePods} from './pod-order.js';
 import {describeTransition} from './feed.js';
+import type {ProbeStatus} from '../probes/types.js';
+import type {PhaseCriterion} from '../phases/checklist.js';
 
 export interface ClusterIdentity {
 	name: string;
@@ -62,6 +64,8 @@ export class LabStore {
 	private prometheus: PrometheusStatus | undefined;
 	private partition: PartitionStatus | undefined;
 	private drill: DrillProgress | undefined;
+	private probes: ProbeStatus[] | undefined;
+	private checklist: ((snapshot: LabSnapshot) => PhaseCriterion[]) | undefined;
 	/** When the network last came back (a cut healed, a cluster reachable again): Submariner re-checks after it. */
 	private healedAtMs: number | undefined;
 	/** Benchmarks: simulator stamps seen since the last frame (only filled while tracing). */
@@ -296,6 +300,33 @@ export class LabStore {
 		this.changed();
 	}
 
+	/** Probe windows after a run; a probe failing or recovering is news now, new latencies can wait. */
+	setProbes(probes: ProbeStatus[]): void {
+		const before = new Map((this.probes ?? []).map(probe => [probe.name, probe.last?.ok]));
+		let urgent = this.probes === undefined;
+		for (const probe of probes) {
+			const was = before.get(probe.name);
+			const now = probe.last?.ok;
+			if (was === now || now === undefined) continue;
+			urgent = true;
+			if (was === undefined && now) continue;
+			this.addEvent({
+				atMs: probe.last!.atMs,
+				level: now ? 'ok' : probe.level,
+				text: now ? `probe ${probe.name} OK again` : `probe ${probe.name} failing: ${probe.last!.error ?? 'failed'}`,
+			});
+		}
+		this.probes = probes;
+		this.changed(urgent);
+	}
+
+	/** How the plan's checklist is evaluated (the config's thresholds, the newest drill report); set again
+	 * when those change. Every snapshot then carries the list, computed once for the TUI and `check`. */
+	setChecklist(evaluate: ((snapshot: LabSnapshot) => PhaseCriterion[]) | undefined): void {
+		this.checklist = evaluate;
+		this.changed(false);
+	}
+
 	addEvent(event: FeedEvent): void {
 		this.feed.push(event);
 		if (this.feed.length > this.feedLimit) this.feed.splice(0, this.feed.length - this.feedLimit);
@@ -334,9 +365,11 @@ export class LabStore {
 			prometheus: this.prometheus,
 			partition: this.partition,
 			drill: this.drill,
+			...(this.probes ? {probes: this.probes} : {}),
 			verdict: {level: 'unknown', reasons: []},
 		};
 		snapshot.verdict = overallVerdict(snapshot);
+		if (this.checklist) snapshot.phases = this.checklist(snapshot);
 		this.cached = {snapshot, version: this.changeVersion, second};
 		return snapshot;
 	}

@@ -1,5 +1,7 @@
 import type {HostBudget, PrometheusStatus} from '../budget/types.js';
 import type {DrillProgress, PartitionStatus} from '../drill/types.js';
+import type {ProbeStatus} from '../probes/types.js';
+import type {PhaseCriterion} from '../phases/checklist.js';
 
 // The shape of what the sources know and the faces show. Sources write into the store; the TUI and
 // `check` read LabSnapshot objects built from it, and never reach past them.
@@ -141,5 +143,9 @@ export interface LabSnapshot {
 	prometheus?: PrometheusStatus;
 	partition?: PartitionStatus;
 	drill?: DrillProgress;
+	/** The configured probes' windows; absent until the probe source reports (or with no probes). */
+	probes?: ProbeStatus[];
+	/** The homelab plan's checklist, evaluated once per snapshot when the lab sets its criteria. */
+	phases?: PhaseCriterion[];
 	verdict: Verdict;
 }

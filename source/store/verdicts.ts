@@ -3,6 +3,13 @@ import type {ClusterSnapshot, LabSnapshot, Level, PodInfo, Verdict} from './type
 import {gatewayAgeMs, isConnectionDegraded, isGatewayStale} from '../submariner/gateway.js';
 import {formatAge} from '../config/duration.js';
 import {clockTime} from './clock-time.js';
+import type {ProbeStatus} from '../probes/types.js';
+
+/** A probe's level now: its configured level while its latest run fails; one that recovered is OK. */
+export function probeLevel(probe: ProbeStatus): Level {
+	if (!probe.last) return 'unknown';
+	return probe.last.ok ? 'ok' : probe.level;
+}
 
 /** Worst first. UNKNOWN ranks below WARNING: "we cannot tell" should not hide "something is wrong". */
 const rank: Record<Level, number> = {ok: 0, unknown: 1, warn: 2, crit: 3};
@@ -147,6 +154,11 @@ export function overallVerdict(snapshot: LabSnapshot): Verdict {
 	for (const host of snapshot.hosts ?? []) parts.push(host.verdict);
 	if (snapshot.prometheus && snapshot.prometheus.state === 'down') {
 		parts.push({level: 'warn', reasons: [`prometheus ${snapshot.prometheus.url} down${snapshot.prometheus.reason ? `: ${snapshot.prometheus.reason}` : ''}`]});
+	}
+	for (const probe of snapshot.probes ?? []) {
+		const level = probeLevel(probe);
+		// No result yet is not evidence either way (the first run is under way).
+		if (level !== 'ok' && level !== 'unknown') parts.push({level, reasons: [`probe ${probe.name} failing: ${probe.last!.error ?? 'failed'}`]});
 	}
 	if (snapshot.partition?.active) {
 		parts.push({level: 'warn', reasons: [`partition drill active (${snapshot.partition.points.join(', ')})`]});
