@@ -5,7 +5,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 
 const dist = new URL('../../dist/', import.meta.url).pathname;
 const files = [join(dist, 'labwatch.js'), ...readdirSync(join(dist, 'chunks')).filter(name => name.endsWith('.js')).map(name => join(dist, 'chunks', name))];
@@ -30,4 +30,26 @@ test('the entry is small, executable, and starts Node with the launcher flags', 
 	assert.ok((statSync(entry).mode & 0o111) !== 0, 'executable');
 	assert.match(readFileSync(entry, 'utf8').split('\n', 1)[0]!, /^#!\/usr\/bin\/env -S node --max-semi-space-size=1$/);
 	assert.match(execFileSync(process.execPath, [entry, '--version'], {encoding: 'utf8'}), /^\d+\.\d+\.\d+/);
+});
+
+test('an older Node on the PATH gets one line saying what is needed, exit 2 (not a missing-API crash)', t => {
+	// The machine's own Node is 20 here; a user's may be too.
+	const old = (process.env.PATH ?? '')
+		.split(':')
+		.map(dir => join(dir, 'node'))
+		.find(path => {
+			try {
+				return Number(execFileSync(path, ['-p', 'process.versions.node.split(".")[0]'], {encoding: 'utf8'}).trim()) < 22;
+			} catch {
+				return false;
+			}
+		});
+	if (!old) {
+		t.skip('no Node older than 22 on PATH');
+		return;
+	}
+	const result = spawnSync(old, [join(dist, 'labwatch.js'), 'check', '--demo'], {encoding: 'utf8'});
+	assert.equal(result.status, 2);
+	assert.equal(result.stdout, '');
+	assert.match(result.stderr, /^labwatch: needs Node\.js 22 or newer, this is v\d+\.\d+\.\d+ .*npm exec -- labwatch.*\n$/);
 });
