@@ -10,7 +10,18 @@ import {stringify} from 'yaml';
 import {startHomelab} from '../source/sim/homelab.js';
 import {capture, cleanupAll, cli, median, memoryMiB, percentile, readTrace, sendKey, sleep, startPane, waitForTrace, work, max} from './lib.js';
 
-async function main(): Promise<void> {
+export interface DigBenchResult {
+	openings: Record<string, {firstFrame: number[]; answer: number[]}>;
+	keyLatency: number[];
+	baselineMiB: number;
+	rssMiB: number[];
+	closedMiB: number;
+	streams: number;
+	held: string;
+}
+
+/** The measurements, for `npm run bench` (bench/run.ts's `dig`) and for this file run on its own. */
+export async function runDigBench(): Promise<DigBenchResult> {
 	const directory = join(work, 'dig');
 	mkdirSync(directory, {recursive: true});
 	const sim = await startHomelab({life: false, logIntervalMs: 1});
@@ -75,25 +86,40 @@ async function main(): Promise<void> {
 		const closed = memoryMiB(pane.pid).rss;
 		const streams = sim.clusters.reduce((sum, cluster) => sum + cluster.server.logStreamCount(), 0);
 
-		const rows = [
-			...Object.entries(openings).flatMap(([what, {firstFrame, answer}]) => [
-				[`open ${what}: key to first frame`, `${median(firstFrame)} ms median, max ${max(firstFrame)}`, '≤ 150 ms'],
-				[`open ${what}: key to answer on screen (tmux polling)`, `${median(answer)} ms median, max ${max(answer)}`, '≤ 150 ms'],
-			]),
-			['logs at 1,000 lines/s: key to frame', `p50 ${percentile(keyLatency, 50)} ms, p95 ${percentile(keyLatency, 95)} ms (${keyLatency.length} keys)`, '≤ 100 ms'],
-			['logs at 1,000 lines/s: resident memory', `${baseline.toFixed(0)} MiB before, ${median(rss).toFixed(0)} median / ${max(rss).toFixed(0)} max while open`, '≤ +20 MiB'],
-			['logs: after closing the pane', `${closed.toFixed(0)} MiB, ${streams} log streams open on the simulator`, 'stream closed'],
-			['logs: what the pane held', `${linesShown?.[0] ?? '?'} at 3 s; ${afterLines?.[0] ?? '?'} at 23 s`, 'bounded'],
-		];
-		for (const [what, value, goal] of rows) console.log(`${what!.padEnd(58)} ${value!.padEnd(52)} ${goal}`);
 		await pane.stop();
+		return {
+			openings,
+			keyLatency,
+			baselineMiB: baseline,
+			rssMiB: rss,
+			closedMiB: closed,
+			streams,
+			held: `${linesShown?.[0] ?? '?'} at 3 s; ${afterLines?.[0] ?? '?'} at 23 s`,
+		};
 	} finally {
 		await cleanupAll();
 		await sim.stop();
 	}
 }
 
-main().catch(error => {
-	console.error(error);
-	process.exitCode = 1;
-});
+async function main(): Promise<void> {
+	const result = await runDigBench();
+	const rows = [
+		...Object.entries(result.openings).flatMap(([what, {firstFrame, answer}]) => [
+			[`open ${what}: key to first frame`, `${median(firstFrame)} ms median, max ${max(firstFrame)}`, '≤ 150 ms'],
+			[`open ${what}: key to answer on screen (tmux polling)`, `${median(answer)} ms median, max ${max(answer)}`, '≤ 150 ms'],
+		]),
+		['logs at 1,000 lines/s: key to frame', `p50 ${percentile(result.keyLatency, 50)} ms, p95 ${percentile(result.keyLatency, 95)} ms (${result.keyLatency.length} keys)`, '≤ 100 ms'],
+		['logs at 1,000 lines/s: resident memory', `${result.baselineMiB.toFixed(0)} MiB before, ${median(result.rssMiB).toFixed(0)} median / ${max(result.rssMiB).toFixed(0)} max while open`, '≤ +20 MiB'],
+		['logs: after closing the pane', `${result.closedMiB.toFixed(0)} MiB, ${result.streams} log streams open on the simulator`, 'stream closed'],
+		['logs: what the pane held', result.held, 'bounded'],
+	];
+	for (const [what, value, goal] of rows) console.log(`${what!.padEnd(58)} ${value!.padEnd(52)} ${goal}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	main().catch(error => {
+		console.error(error);
+		process.exitCode = 1;
+	});
+}

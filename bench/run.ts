@@ -4,7 +4,7 @@
 //
 //   npm run bench                       everything (about 20 minutes; the soak alone is 10)
 //   npm run bench -- --quick            short windows, no soak and no 2 x 10,000 (for iteration)
-//   npm run bench -- --only start,idle  some measurements (start idle latency churn scale soak detection)
+//   npm run bench -- --only start,idle  some measurements (start idle latency churn scale soak detection dig)
 //   npm run bench -- --no-build         skip the build (tsx bench/run.ts alone does not build)
 //
 // Every simulator keeps the prometheus: section it writes (the budget poller queries the sim's built-in
@@ -42,7 +42,7 @@ import {
 	type TraceEvent,
 } from './lib.js';
 
-const all = ['start', 'idle', 'latency', 'churn', 'scale', 'soak', 'detection'] as const;
+const all = ['start', 'idle', 'latency', 'churn', 'scale', 'soak', 'detection', 'dig'] as const;
 type Name = (typeof all)[number];
 
 const argv = process.argv.slice(2);
@@ -403,6 +403,22 @@ async function soak(): Promise<void> {
 	}
 }
 
+// ---- 8. dig views (issue 13) --------------------------------------------------------------------
+
+async function dig(): Promise<void> {
+	const {runDigBench} = await import('./dig.js');
+	const result = await runDigBench();
+	for (const [what, {firstFrame, answer}] of Object.entries(result.openings)) {
+		series('dig', `open ${what}: key to first frame`, 'ms', firstFrame, {text: '<= 150 ms', met: value => value <= 150});
+		series('dig', `open ${what}: key to the answer on screen (tmux polling)`, 'ms', answer, {text: '<= 150 ms', met: value => value <= 150});
+	}
+	row({measurement: 'dig', metric: 'log pane at 1,000 lines/s: key to frame, p95', unit: 'ms', value: percentile(result.keyLatency, 95), goal: '<= 100 ms', met: percentile(result.keyLatency, 95) <= 100});
+	const growth = max(result.rssMiB) - result.baselineMiB;
+	row({measurement: 'dig', metric: 'log pane at 1,000 lines/s: RSS above the pane before it', unit: 'MiB', value: growth, min: result.baselineMiB, max: max(result.rssMiB), goal: '<= +20 MiB', met: growth <= 20});
+	row({measurement: 'dig', metric: `log streams open after the pane closed (RSS then ${result.closedMiB.toFixed(0)} MiB)`, unit: '', value: result.streams, goal: '0', met: result.streams === 0});
+	raw.dig = result;
+}
+
 // ---- 7. detection ------------------------------------------------------------------------------
 
 async function detection(): Promise<void> {
@@ -440,7 +456,7 @@ async function detection(): Promise<void> {
 
 // ---- main --------------------------------------------------------------------------------------
 
-const measurements: Record<Name, () => Promise<void>> = {start, idle, latency, churn, scale, soak, detection};
+const measurements: Record<Name, () => Promise<void>> = {start, idle, latency, churn, scale, soak, detection, dig};
 
 function table(): string {
 	const fmt = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '' : String(round(value, value >= 100 ? 0 : 1)));
