@@ -204,9 +204,10 @@ export async function kubectlPods(kubeconfigPath: string, context: string): Prom
 }
 
 /** A labwatch config for the lab: one cluster per context, roomy hosts so memory does not colour verdicts. */
-export function writeLabwatchConfig(directory: string, file: string, kubeconfigPath: string, clusters: Record<string, string>): string {
+export function writeLabwatchConfig(directory: string, file: string, kubeconfigPath: string, clusters: Record<string, string>, extra: Record<string, unknown> = {}): string {
 	const path = join(directory, file);
 	writeFileSync(path, stringify({
+		...extra,
 		kubeconfig: kubeconfigPath,
 		clusters: Object.fromEntries(Object.entries(clusters).map(([name, context]) => [name, {context, host: name}])),
 		hosts: Object.fromEntries(Object.keys(clusters).map((name, index) => [name, {memory: '64GiB', address: `127.0.0.${index + 1}`}])),
