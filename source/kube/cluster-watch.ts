@@ -8,7 +8,7 @@ import type {LabStore} from '../store/lab-store.js';
 import type {ResourceName} from '../store/types.js';
 import {Reflector, type ResourceKind, type ReflectorSink} from './reflector.js';
 import {gatewaysKind, nodesKind, podsKind} from './resources.js';
-import {probeReadyz} from './probe.js';
+import {probeReadyz, unauthorizedReason} from './probe.js';
 import {keepAliveAgentFor} from './http.js';
 
 export interface ClusterWatchOptions {
@@ -82,7 +82,10 @@ export class ClusterWatch {
 				if (this.failures.delete(kind.name)) this.updatePhase();
 				else if (this.store.connection(this.cluster.name)?.phase === 'connecting') this.updatePhase();
 			},
-			failure: (reason, answered) => this.fail(kind.name, reason, answered),
+			// A 401 is the cluster's credentials, not this resource: it must not count as answered, or a
+			// cluster whose lists are refused before /readyz is would go live with every resource in error.
+			failure: (reason, answered, statusCode) =>
+				statusCode === 401 ? this.fail(kind.name, unauthorizedReason(this.kc), false) : this.fail(kind.name, reason, answered),
 			recovered: () => {
 				if (!this.running) return;
 				this.answeredWithError.delete(kind.name);

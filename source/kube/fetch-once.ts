@@ -4,7 +4,7 @@ import type {LabStore} from '../store/lab-store.js';
 import type {ResourceName} from '../store/types.js';
 import {KubeRequestError} from './http.js';
 import {listAll} from './list.js';
-import {probeReadyz} from './probe.js';
+import {probeReadyz, unauthorizedReason} from './probe.js';
 import {gatewaysKind, nodesKind, podsKind} from './resources.js';
 import type {ResourceKind} from './reflector.js';
 
@@ -54,6 +54,10 @@ export async function fetchClusterOnce(
 	if (probeReason) return unreachable(probeReason);
 	if (deadline.aborted) return unreachable(`timeout after ${seconds(timeoutMs)}`);
 	const results = {nodes, pods, gateways} as const;
+	// A 401 is the cluster's credentials, whichever answer came first: /readyz may answer after the lists.
+	if (Object.values(results).some(result => result.status === 'rejected' && result.reason instanceof KubeRequestError && result.reason.statusCode === 401)) {
+		return unreachable(unauthorizedReason(kc));
+	}
 	for (const [resource, result] of Object.entries(results)) {
 		if (result.status === 'rejected' && !(result.reason instanceof KubeRequestError && result.reason.answered)) {
 			return unreachable(`${resource}: ${(result.reason as Error)?.message ?? String(result.reason)}`);

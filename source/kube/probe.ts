@@ -14,12 +14,17 @@ export async function probeReadyz(kc: KubeConfig, timeoutMs: number, agent?: Age
 	return result;
 }
 
+/** A 401 on any request: the server rejects these credentials, so nothing in the cluster can be read. */
+export function unauthorizedReason(kc: KubeConfig): string {
+	return `unauthorized: check the credentials of context ${kc.getCurrentContext()}`;
+}
+
 /**
  * Why /readyz said no, in words: a 401 names the context whose credentials failed; a failing check list
  * (`[+]ping ok … [-]etcd failed: reason withheld`) gives its first failed check; a Status gives its message.
  */
 export function notReadyReason(kc: KubeConfig, statusCode: number, body: string): string {
-	if (statusCode === 401) return `unauthorized: check the credentials of context ${kc.getCurrentContext()}`;
+	if (statusCode === 401) return unauthorizedReason(kc);
 	const failedCheck = body.split('\n').find(line => line.startsWith('[-]'));
 	if (failedCheck) return `not ready: ${plainText(failedCheck, 200)}`;
 	if (body.trimStart().startsWith('{')) return statusError(statusCode, body).message;

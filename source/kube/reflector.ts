@@ -33,7 +33,7 @@ export interface ReflectorSink<T> {
 	 * This resource cannot be read now. `answered`: the server answered (a 403, a 500, a broken stream),
 	 * so the connection works and only this resource fails; otherwise the connection itself failed.
 	 */
-	failure(reason: string, answered: boolean): void;
+	failure(reason: string, answered: boolean, statusCode?: number): void;
 	/** A watch has stayed open long enough to count as working again. */
 	recovered(): void;
 	/** Objects or events that could not be read: `fresh` after a list (the count so far is replaced). */
@@ -139,7 +139,7 @@ export class Reflector<T> {
 				}
 				const delayMs = Math.max(this.backoffMs(), failure.retryAfterMs ?? 0);
 				this.answeredFailure = failure.answered;
-				this.sink.failure(gone ? `${failure.message} (again: listing again in ${seconds(delayMs)})` : failure.message, failure.answered);
+				this.sink.failure(gone ? `${failure.message} (again: listing again in ${seconds(delayMs)})` : failure.message, failure.answered, failure.statusCode);
 				this.schedule(generation, delayMs);
 			},
 		);

@@ -64,6 +64,32 @@ test('10.16 the TUI\'s probe says the same for a failing /readyz', async () => {
 	}
 });
 
+test('a 401 on every list before /readyz answers is still the cluster\'s credentials, not three resource errors on a live cluster', async () => {
+	// Seen against a real kube-apiserver with a client certificate from another CA: the lists' 401s can
+	// arrive before the probe's, and check then called the cluster live with "unauthorized" resources.
+	const {snapshot, json} = await checkOnce('unauthorized-slow-readyz');
+	assert.equal(snapshot.clusters[0]!.connection.phase, 'unreachable');
+	assert.equal(snapshot.clusters[0]!.connection.reason, 'unauthorized: check the credentials of context hostile');
+	assert.equal(json.status, 'CRITICAL');
+});
+
+test('the TUI\'s watch never calls a cluster live whose lists are refused with 401 before /readyz answers', async () => {
+	const r = await watchRig('unauthorized-slow-readyz');
+	const phases: string[] = [];
+	const unsubscribe = r.store.subscribe(() => {
+		const {phase} = r.cluster().connection;
+		if (phases.at(-1) !== phase) phases.push(phase);
+	});
+	try {
+		await until('unreachable', () => r.cluster().connection.phase === 'unreachable', 5000);
+		assert.equal(r.cluster().connection.reason, 'unauthorized: check the credentials of context hostile');
+		assert.ok(!phases.includes('live'), `phases: ${phases.join(' → ')}`);
+	} finally {
+		unsubscribe();
+		await r.stop();
+	}
+});
+
 test('11 a 401 on a resource reads "unauthorized", not the Status JSON', async () => {
 	const {statusError} = await import('../../source/kube/http.js');
 	assert.equal(statusError(401, '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","reason":"Unauthorized","code":401}').message, 'unauthorized');

@@ -41,6 +41,8 @@ export type HostileMode =
 	| 'escape-sequences'
 	/** Everything, /readyz included: 401 Unauthorized. */
 	| 'unauthorized'
+	/** Everything 401, /readyz 300 ms later than the rest (a real apiserver answers in either order). */
+	| 'unauthorized-slow-readyz'
 	/** /readyz: HTTP 500 with the check list, etcd failing. */
 	| 'readyz-500'
 	/** Pod lists in pages of 2; a continue token answers 410 with a fresh token, as a compacted etcd does. */
@@ -139,6 +141,11 @@ export async function startHostileApiserver(initialMode: HostileMode): Promise<H
 		response.on('error', () => undefined);
 
 		if (mode === 'unauthorized') return send(response, 401, status(401, 'Unauthorized', 'Unauthorized'));
+		if (mode === 'unauthorized-slow-readyz') {
+			const delayMs = url.pathname === '/readyz' ? 300 : 0;
+			setTimeout(() => send(response, 401, status(401, 'Unauthorized', 'Unauthorized')), delayMs);
+			return;
+		}
 		if (url.pathname === '/readyz') {
 			if (mode === 'readyz-500') {
 				return send(response, 500, '[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n[+]poststarthook/start-apiserver ok\nreadyz check failed\n');
