@@ -1,6 +1,7 @@
 // LIST answers, with limit/continue paging done the apiserver's way: a continue token holds the list's
 // resourceVersion and the last key, each page shows the objects as they were at that version (rebuilt
-// from the event history), and a token older than the history answers 410 Expired.
+// from the event history), and a token older than the history answers 410 Expired. A page with more after
+// it says how many (remainingItemCount) unless a selector filters the list, as the real apiserver does.
 import {jsonOf, type ClusterModel, type SimEntry} from './cluster-model.js';
 import {fieldsOf, type KubeObject, type ResourceDef} from './resources.js';
 import {matchesFields, matchesLabels, type FieldSelector, type LabelSelector} from './selectors.js';
@@ -113,5 +114,15 @@ export function answerList(model: ClusterModel, request: ListRequest): ListAnswe
 		items.push(jsonOf(entry));
 		lastKey = key;
 	}
-	return {code: 200, body: envelope(def, listRv, items, more ? encodeToken({rv: listRv, start: lastKey}) : undefined)};
+	// The apiserver counts what is left only when no selector filters it (etcd counts keys, not matches).
+	let remaining: number | undefined;
+	if (more && request.labels.length === 0 && request.fields.length === 0) {
+		remaining = 0;
+		for (; index < keys.length; index++) {
+			const key = keys[index]!;
+			const entry = past.has(key) ? past.get(key) : model.entryByKey(def.plural, key);
+			if (entry && matches(entry.object)) remaining++;
+		}
+	}
+	return {code: 200, body: envelope(def, listRv, items, more ? encodeToken({rv: listRv, start: lastKey}) : undefined, remaining)};
 }

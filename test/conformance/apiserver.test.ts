@@ -68,10 +68,12 @@ const cases: Case[] = [
 			const second = (await target.request(`${podsPath}?limit=2&continue=${encodeURIComponent(first.metadata.continue)}`)).json;
 			assert.equal(second.metadata.continue ?? '', '', 'the last page has no continue token');
 			assert.equal(second.metadata.resourceVersion, first.metadata.resourceVersion, 'every page is served at the first page’s version');
+			const selected = (await target.request(`${podsPath}?limit=1&labelSelector=app%3Dconf`)).json;
 			const bad = await target.request(`${podsPath}?limit=2&continue=not-a-token`);
 			return {
 				pages: [names(first), names(second)],
 				remainingItemCount: [first.metadata.remainingItemCount, second.metadata.remainingItemCount],
+				withSelector: {names: names(selected), continues: Boolean(selected.metadata.continue), remainingItemCount: selected.metadata.remainingItemCount},
 				badToken: {status: bad.status, reason: bad.json?.reason},
 			};
 		},
@@ -198,6 +200,10 @@ const cases: Case[] = [
 				for (const line of lines.slice(0, -1)) assert.match(line, /^\[\+\][\w/:.-]+ ok$/, `${path}?verbose: ${line}`);
 				assert.ok(lines.includes('[+]ping ok') && lines.includes('[+]etcd ok'), `${path}?verbose has ping and etcd`);
 				shape[`${path}?verbose last line`] = lines.at(-1);
+				const excluded = await target.request(`${path}?verbose&exclude=etcd`, {accept: '*/*'});
+				shape[`${path}?verbose&exclude=etcd`] = excluded.text.split('\n').find(line => line.startsWith('[+]etcd '));
+				const one = await target.request(`${path}/ping`, {accept: '*/*'});
+				shape[`${path}/ping`] = {status: one.status, body: one.text};
 			}
 			return shape;
 		},
