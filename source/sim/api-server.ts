@@ -16,6 +16,7 @@ import {WatchHub} from './watch-hub.js';
 import {includeObjectFrom, tableOf, wantsTable, type IncludeObject} from './table.js';
 import {servePodLog} from './log-server.js';
 import {restartContainer} from './pod-factory.js';
+import {kubeTime} from './random.js';
 import type {KubeObject} from './resources.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
@@ -263,10 +264,21 @@ export class ClusterServer {
 		sendJson(res, 404, JSON.stringify(statusBody(404, `${qualifiedName(def)} "${name}" not found`, details)));
 	}
 
-	/** DELETE: gone at once (no graceful termination); controllers in the homelab replace owned pods. */
+	/**
+	 * DELETE: gone at once, as if the kubelet had finished at once; controllers in the homelab replace owned
+	 * pods. A pod bound to a node is marked first (deletionTimestamp, grace 0): watchers see MODIFIED, then
+	 * DELETED, as from a real apiserver even with gracePeriodSeconds=0.
+	 */
 	private deleteOne(res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string): void {
-		const object = this.model.get(def.plural, namespace, name);
-		if (!object || !this.model.remove(def.plural, namespace, name)) return this.missing(res, def, name);
+		let object = this.model.get(def.plural, namespace, name);
+		if (!object) return this.missing(res, def, name);
+		if (def.plural === 'pods' && (object.spec as {nodeName?: string} | undefined)?.nodeName && !object.metadata.deletionTimestamp) {
+			object = this.model.update(def.plural, namespace, name, pod => {
+				pod.metadata.deletionTimestamp = kubeTime(Date.now());
+				pod.metadata.deletionGracePeriodSeconds = 0;
+			})!;
+		}
+		if (!this.model.remove(def.plural, namespace, name)) return this.missing(res, def, name);
 		sendJson(res, 200, JSON.stringify(object));
 	}
 
