@@ -15,6 +15,7 @@ import {injectedStatus, statusBody} from './status.js';
 import {WatchHub} from './watch-hub.js';
 import {includeObjectFrom, tableOf, wantsTable, type IncludeObject} from './table.js';
 import {servePodLog} from './log-server.js';
+import {healthAnswer} from './health.js';
 import {restartContainer} from './pod-factory.js';
 import {kubeTime} from './random.js';
 import type {KubeObject} from './resources.js';
@@ -163,7 +164,8 @@ export class ClusterServer {
 			for (const route of this.routes) {
 				if (path === route.prefix || path.startsWith(`${route.prefix}/`)) return route.handler(req, res, url);
 			}
-			if (path === '/healthz' || path === '/readyz' || path === '/livez') return sendText(res, 200, 'ok');
+			const health = healthAnswer(path, url.searchParams);
+			if (health !== undefined) return sendText(res, 200, health);
 			if (path === '/version') return sendJson(res, 200, JSON.stringify(versionInfo));
 			if (path === '/api') return sendJson(res, 200, JSON.stringify(apiVersions(req.headers.host ?? this.address)));
 			if (path === '/apis') return sendJson(res, 200, JSON.stringify(apiGroupList()));
@@ -390,7 +392,7 @@ function mergePatch(target: Record<string, unknown>, patch: Record<string, unkno
 }
 
 function sendText(res: ServerResponse, code: number, body: string): void {
-	res.writeHead(code, {'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body)});
+	res.writeHead(code, {'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body)});
 	res.end(body);
 }
 
