@@ -6,6 +6,7 @@ import {after, before, describe, it, type TestContext} from 'node:test';
 import assert from 'node:assert/strict';
 import {ensureLabBinary, goVersion, labBinaryIsBuilt} from '../../lab/build.js';
 import {startRealCluster, type RealCluster} from '../../lab/cluster.js';
+import {endpointSpec, makeGateway} from '../../source/sim/gateway-object.js';
 import {startHomelab, type HomelabSim} from '../../source/sim/homelab.js';
 import {needs} from '../support/infra.js';
 import {realTarget, simTarget, type Answer, type Target} from './targets.js';
@@ -25,6 +26,15 @@ const seeds = [
 	{name: 'conf-c', labels: {app: 'conf', tier: 'web'}, nodeName: 'node-b'},
 ];
 const podsPath = `/api/v1/namespaces/${ns}/pods`;
+const gateway = makeGateway({
+	name: 'conf-gw',
+	namespace: ns,
+	uid: '',
+	createdMs: Date.now(),
+	nowMs: Date.now(),
+	local: endpointSpec({clusterId: 'conf', hostname: 'node-a', privateIp: '10.1.0.2', healthCheckIp: '10.244.0.1', serviceCidr: '10.96.0.0/16', podCidr: '10.244.0.0/16'}),
+	connections: [],
+});
 const isRv = (value: unknown) => typeof value === 'string' && /^\d+$/.test(value);
 const names = (list: any) => (list.items as any[]).map(item => item.metadata.name);
 
@@ -136,6 +146,34 @@ const cases: Case[] = [
 			} finally {
 				stream.close();
 			}
+		},
+	},
+	{
+		name: 'watch without a resourceVersion: ADDED for every object first',
+		async run(target) {
+			const stream = await target.watch(`${podsPath}?watch=true&timeoutSeconds=2&labelSelector=app%3Dconf`);
+			const events = await stream.rest(20_000);
+			return events.map(event => `${event.type} ${event.object.metadata.name}`);
+		},
+	},
+	{
+		name: 'watch-list: sendInitialEvents ends its ADDED events with an annotated BOOKMARK',
+		async run(target) {
+			const stream = await target.watch(`${podsPath}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=3&labelSelector=app%3Dconf`);
+			const events = await stream.rest(20_000);
+			const end = events.findIndex(event => event.type === 'BOOKMARK');
+			assert.ok(end >= 0, `a BOOKMARK after the initial events: ${JSON.stringify(events.map(event => event.type))}`);
+			const bookmark = events[end];
+			assert.ok(isRv(bookmark.object.metadata.resourceVersion));
+			const unmatched = await target.request(`${podsPath}?watch=true&sendInitialEvents=true&timeoutSeconds=1`);
+			const noBookmarks = await target.watch(`${podsPath}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1&labelSelector=app%3Dconf`);
+			const noBookmarkEvents = await noBookmarks.rest(20_000);
+			return {
+				initial: events.slice(0, end).map(event => `${event.type} ${event.object.metadata.name}`),
+				bookmark: {kind: bookmark.object.kind, apiVersion: bookmark.object.apiVersion, annotations: bookmark.object.metadata.annotations},
+				withoutNotOlderThan: statusShape(unmatched),
+				withoutAllowWatchBookmarks: {status: noBookmarks.status, events: noBookmarkEvents.map(event => event.type)},
+			};
 		},
 	},
 	{
@@ -266,6 +304,17 @@ const cases: Case[] = [
 		},
 	},
 	{
+		name: 'Table for kubectl: a Gateway’s printer columns',
+		async run(target) {
+			const answer = await target.request(`/apis/submariner.io/v1/namespaces/${ns}/gateways`, {accept: 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json'});
+			assert.equal(answer.status, 200, answer.text);
+			const table = answer.json;
+			const columns = table.columnDefinitions.map((column: any) => ({name: column.name, type: column.type, format: column.format, priority: column.priority}));
+			const age = columns.findIndex((column: any) => column.name === 'Age');
+			return {kind: table.kind, columns, rows: table.rows.map((row: any) => row.cells.filter((_: unknown, index: number) => index !== age))};
+		},
+	},
+	{
 		name: 'aggregated discovery (Accept apidiscovery.k8s.io/v2)',
 		async run(target, t) {
 			const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
@@ -275,6 +324,24 @@ const cases: Case[] = [
 			const group = answer.json.items.find((item: any) => item.metadata.name === 'submariner.io');
 			const gateways = group.versions[0].resources.find((item: any) => item.resource === 'gateways');
 			return {kind: answer.json.kind, apiVersion: answer.json.apiVersion, gateways: {scope: gateways.scope, kind: gateways.responseKind.kind}};
+		},
+	},
+	{
+		name: 'list at an exact resourceVersion: the state then; a future one is refused',
+		async run(target) {
+			const before = (await target.request(podsPath)).json;
+			await target.labelPod(ns, 'conf-c', {step: 'after'});
+			const exact = (await target.request(`${podsPath}?resourceVersion=${before.metadata.resourceVersion}&resourceVersionMatch=Exact`)).json;
+			const paged = (await target.request(`${podsPath}?limit=5&resourceVersion=${before.metadata.resourceVersion}`)).json;
+			const notOlder = (await target.request(`${podsPath}?resourceVersion=${before.metadata.resourceVersion}&resourceVersionMatch=NotOlderThan`)).json;
+			const future = String(Number(before.metadata.resourceVersion) + 1_000_000);
+			const tooLarge = await target.request(`${podsPath}?resourceVersion=${future}&resourceVersionMatch=Exact`);
+			const step = (list: any) => list.items.find((pod: any) => pod.metadata.name === 'conf-c').metadata.labels.step ?? 'before';
+			assert.equal(exact.metadata.resourceVersion, before.metadata.resourceVersion);
+			assert.equal(paged.metadata.resourceVersion, before.metadata.resourceVersion);
+			const shape = statusShape(tooLarge) as any;
+			assert.match(shape.message, new RegExp(`^Timeout: Too large resource version: ${future}, current: \\d+$`));
+			return {exact: step(exact), paged: step(paged), notOlderThan: step(notOlder), tooLarge: {...shape, message: '(versions)'}};
 		},
 	},
 	// Last: on the real apiserver it compacts etcd and restarts the apiserver.
@@ -287,10 +354,19 @@ const cases: Case[] = [
 			await target.forgetHistory();
 			const stream = await target.watch(`${podsPath}?watch=true&resourceVersion=${old}`);
 			const events = await stream.rest(30_000);
+			const exact = await target.request(`${podsPath}?limit=1&resourceVersion=${old}&resourceVersionMatch=Exact`);
+			const paged = await target.request(`${podsPath}?limit=1&resourceVersion=${old}`);
 			assert.equal(events.length, 1, JSON.stringify(events));
 			const [event] = events;
 			assert.match(event.object.message, new RegExp(`^too old resource version: ${old} \\(\\d+\\)$`));
-			return {httpStatus: stream.status, endedCleanly: await stream.ended, type: event.type, object: {...event.object, message: '(versions)'}};
+			return {
+				httpStatus: stream.status,
+				endedCleanly: await stream.ended,
+				type: event.type,
+				object: {...event.object, message: '(versions)'},
+				exactList: statusShape(exact),
+				pagedList: statusShape(paged),
+			};
 		},
 	},
 ];
@@ -311,6 +387,7 @@ before(async () => {
 	for (const target of Object.values(targets)) {
 		await target.createNamespace(ns);
 		for (const seed of seeds) await target.createPod(ns, seed);
+		await target.createGateway(gateway);
 	}
 });
 

@@ -55,6 +55,8 @@ export interface Target {
 	createPod(namespace: string, pod: PodSeed): Promise<void>;
 	labelPod(namespace: string, name: string, labels: Record<string, string>): Promise<void>;
 	deletePod(namespace: string, name: string): Promise<void>;
+	/** Creates a submariner.io/v1 Gateway (real: POST, the CRD has no status subresource; sim: its model). */
+	createGateway(gateway: KubeObject): Promise<void>;
 	/** Makes every resourceVersion up to now too old to watch from (real: etcd compaction + apiserver restart). */
 	forgetHistory(): Promise<void>;
 	/** A request as a user RBAC forbids to list gateways; undefined (with the reason) when the target has no users. */
@@ -234,6 +236,11 @@ export function realTarget(cluster: RealCluster): Target {
 			// A pod bound to a node is deleted gracefully (kubelet confirms); with no kubelet, force it.
 			await expectOk(request(`/api/v1/namespaces/${namespace}/pods/${name}?gracePeriodSeconds=0`, {method: 'DELETE'}), `delete pod ${name}`);
 		},
+		async createGateway(gateway) {
+			const {namespace} = gateway.metadata;
+			const body = {...gateway, metadata: {name: gateway.metadata.name, namespace, annotations: gateway.metadata.annotations}};
+			await expectOk(request(`/apis/submariner.io/v1/namespaces/${namespace}/gateways`, {method: 'POST', body}), `create gateway ${gateway.metadata.name}`);
+		},
 		async forgetHistory() {
 			await cluster.compact();
 			// The watch cache still serves old versions until the apiserver starts over (lab/README.md).
@@ -268,6 +275,9 @@ export function simTarget(baseUrl: string, model: ClusterModel): Target {
 		},
 		async deletePod(namespace, name) {
 			await expectOk(request(`/api/v1/namespaces/${namespace}/pods/${name}?gracePeriodSeconds=0`, {method: 'DELETE'}), `delete pod ${name}`);
+		},
+		async createGateway(gateway) {
+			model.create('gateways', structuredClone(gateway));
 		},
 		async forgetHistory() {
 			model.compact();
