@@ -242,13 +242,23 @@ export class ClusterServer {
 			return;
 		}
 		const limit = Number(url.searchParams.get('limit') ?? '');
+		const paged = Number.isInteger(limit) && limit > 0;
+		// As the apiserver: Exact serves that version; so does a paged list with a version other than 0.
+		const rvText = url.searchParams.get('resourceVersion') ?? '';
+		const match = url.searchParams.get('resourceVersionMatch') ?? '';
+		const rv = Number(rvText);
+		const exact = rvText !== '' && rvText !== '0' && (match === 'Exact' || (match === '' && paged));
+		if (exact && !(Number.isInteger(rv) && rv > 0)) {
+			return sendJson(res, 400, JSON.stringify(statusBody(400, `invalid resource version: ${rvText}`)));
+		}
 		const answer = answerList(this.model, {
 			def,
 			namespace,
 			labels,
 			fields,
-			limit: Number.isInteger(limit) && limit > 0 ? limit : undefined,
+			limit: paged ? limit : undefined,
 			continueToken: url.searchParams.get('continue') || undefined,
+			...(exact ? {exactRv: rv} : {}),
 		});
 		if (table && answer.code === 200) {
 			const list = JSON.parse(answer.body) as {metadata: {resourceVersion: string; continue?: string}; items: KubeObject[]};
