@@ -226,6 +226,11 @@ export class ClusterServer {
 			throw error;
 		}
 		const watch = url.searchParams.get('watch');
+		const sendInitialEvents = url.searchParams.get('sendInitialEvents');
+		if (sendInitialEvents !== null) {
+			const invalid = watchListInvalid(url.searchParams, watch === 'true' || watch === '1');
+			if (invalid) return sendJson(res, 422, JSON.stringify(invalid));
+		}
 		if (watch === 'true' || watch === '1') {
 			const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? '');
 			this.watches.open(res, {
@@ -235,6 +240,7 @@ export class ClusterServer {
 				fields,
 				originHost,
 				bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
+				sendInitialEvents: sendInitialEvents === 'true',
 				timeoutMs: Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
 				resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
 				...(table ? {table} : {}),
@@ -370,6 +376,18 @@ export class ClusterServer {
 		}
 		notFound(res);
 	}
+}
+
+/** The apiserver's 422 for a watch-list request it refuses (ListOptions validation), or undefined. */
+function watchListInvalid(params: URLSearchParams, watch: boolean): object | undefined {
+	const causes: Array<{reason: string; message: string; field: string}> = [];
+	const forbid = (field: string, message: string) => causes.push({reason: 'FieldValueForbidden', message: `Forbidden: ${message}`, field});
+	if (!watch) forbid('sendInitialEvents', 'sendInitialEvents is forbidden for list');
+	else if (params.get('resourceVersionMatch') !== 'NotOlderThan') forbid('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+	if (causes.length === 0) return undefined;
+	const list = causes.map(cause => `${cause.field}: ${cause.message}`);
+	const message = `ListOptions.meta.k8s.io "" is invalid: ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}`;
+	return statusBody(422, message, {group: 'meta.k8s.io', kind: 'ListOptions', causes}, 'Invalid');
 }
 
 function sendJson(res: ServerResponse, code: number, body: string): void {
