@@ -40,6 +40,8 @@ interface Watcher extends WatchRequest {
 	endWhenResumed: boolean;
 	timers: NodeJS.Timeout[];
 	selective: boolean;
+	/** A Table watch sends its column definitions once, in the first event (as the apiserver's NoHeaders after it). */
+	tableHeaderSent?: boolean;
 }
 
 export class WatchHub {
@@ -148,11 +150,13 @@ export class WatchHub {
 		return line === undefined ? undefined : this.printed(watcher, line);
 	}
 
-	/** For a Table watch (kubectl get -w), the event's object as a one-row Table. */
+	/** For a Table watch (kubectl get -w), the event's object as a one-row Table; only the first has the columns. */
 	private printed(watcher: Watcher, line: string): string {
 		if (!watcher.table) return line;
 		const {type, object} = JSON.parse(line) as {type: string; object: KubeObject};
-		const table = tableOf(watcher.def, [object], {resourceVersion: object.metadata.resourceVersion}, watcher.table);
+		const table = tableOf(watcher.def, [object], {resourceVersion: object.metadata.resourceVersion}, watcher.table) as {columnDefinitions: unknown};
+		if (watcher.tableHeaderSent) table.columnDefinitions = null;
+		watcher.tableHeaderSent = true;
 		return `${JSON.stringify({type, object: table})}\n`;
 	}
 

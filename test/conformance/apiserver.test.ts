@@ -15,6 +15,10 @@ import {realTarget, simTarget, type Answer, type Target} from './targets.js';
 export const knownSimDifferences: Record<string, string> = {
 	'403 Forbidden Status for a user RBAC forbids':
 		'the simulator has no users and no RBAC: every client may read everything, and a 403 comes only from fault injection (model.failNext)',
+	'401 Unauthorized Status for a token the server never issued':
+		'the simulator authenticates nobody: any token (or none) is served, so a wrong kubeconfig user still sees the demo',
+	'list: kind, apiVersion, metadata.resourceVersion, items':
+		'list items carry kind and apiVersion (the real apiserver leaves them out of list items): the simulator serialises each object once for lists and watches; clients ignore the extra fields',
 	'aggregated discovery (Accept apidiscovery.k8s.io/v2)':
 		'the simulator answers /api and /apis with the plain APIVersions and APIGroupList even when aggregated discovery is asked for; kubectl and client-node fall back to per-group documents',
 };
@@ -66,7 +70,15 @@ const cases: Case[] = [
 				assert.equal(item.metadata.namespace, ns);
 				assert.ok(item.metadata.uid && item.metadata.creationTimestamp);
 			}
-			return {kind: json.kind, apiVersion: json.apiVersion, metadataKeys: Object.keys(json.metadata).sort(), names: names(json).sort()};
+			const one = (await target.request(`${podsPath}/conf-a`)).json;
+			return {
+				kind: json.kind,
+				apiVersion: json.apiVersion,
+				metadataKeys: Object.keys(json.metadata).sort(),
+				names: names(json).sort(),
+				itemsCarryKind: json.items.some((item: any) => 'kind' in item || 'apiVersion' in item),
+				get: {kind: one.kind, apiVersion: one.apiVersion, name: one.metadata.name},
+			};
 		},
 	},
 	{
@@ -221,6 +233,35 @@ const cases: Case[] = [
 			const shape = statusShape(answer) as any;
 			assert.match(shape.message, /^gateways\.submariner\.io is forbidden: User "[^"]+" cannot list resource "gateways" in API group "submariner\.io" at the cluster scope$/);
 			return {...shape, message: '(user-specific)'};
+		},
+	},
+	{
+		name: '401 Unauthorized Status for a token the server never issued',
+		async run(target) {
+			const answer = await target.request(podsPath, {user: 'bad-token'});
+			const health = await target.request('/readyz', {user: 'bad-token', accept: '*/*'});
+			return {list: statusShape(answer), readyz: health.status};
+		},
+	},
+	{
+		name: 'watch with Accept as=Table (kubectl get -w): each event’s object a Table',
+		async run(target) {
+			const rv = (await target.request(podsPath)).json.metadata.resourceVersion;
+			const stream = await target.watch(`${podsPath}?watch=true&resourceVersion=${rv}`, {accept: 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json'});
+			try {
+				await target.labelPod(ns, 'conf-b', {table: '1'});
+				await target.labelPod(ns, 'conf-b', {table: '2'});
+				const events = [await stream.next(), await stream.next()];
+				return events.map(event => ({
+					type: event.type,
+					kind: event.object.kind,
+					apiVersion: event.object.apiVersion,
+					columns: Array.isArray(event.object.columnDefinitions) ? event.object.columnDefinitions.length : event.object.columnDefinitions === null ? null : 'absent',
+					rows: event.object.rows.map((row: any) => [row.cells[0], row.object?.kind]),
+				}));
+			} finally {
+				stream.close();
+			}
 		},
 	},
 	{

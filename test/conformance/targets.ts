@@ -24,8 +24,8 @@ export interface RequestOptions {
 	method?: string;
 	body?: unknown;
 	contentType?: string;
-	/** Who asks: the admin (default) or the read-only user (real only). */
-	user?: 'admin' | 'readonly';
+	/** Who asks: the admin (default), the read-only user (real only), or a client with a bearer token the server never issued. */
+	user?: 'admin' | 'readonly' | 'bad-token';
 }
 
 export interface WatchStream {
@@ -69,6 +69,7 @@ function send(transport: Transport, baseUrl: string, path: string, options: Requ
 	return new Promise((resolve, reject) => {
 		const body = options.body === undefined ? undefined : JSON.stringify(options.body);
 		const headers: Record<string, string> = {Accept: options.accept ?? 'application/json'};
+		if (options.user === 'bad-token') headers.Authorization = 'Bearer labwatch-conformance-never-issued';
 		if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
 		const request = transport(new URL(path, baseUrl), {method: options.method ?? 'GET', headers}, response => {
 			const chunks: Buffer[] = [];
@@ -209,14 +210,18 @@ async function expectOk(answer: Promise<Answer>, what: string): Promise<Answer> 
 
 export function realTarget(cluster: RealCluster): Target {
 	const admin = tlsTransport(credentialsOf(cluster.kubeconfigPath, cluster.context));
-	const readonly = tlsTransport(credentialsOf(cluster.kubeconfigPath, cluster.readonlyContext));
+	const readonlyCredentials = credentialsOf(cluster.kubeconfigPath, cluster.readonlyContext);
+	const readonly = tlsTransport(readonlyCredentials);
+	// No client certificate: the bearer token is all it shows.
+	const anonymous: Transport = (url, options, done) => httpsRequest(url, {...options, ca: readonlyCredentials.ca}, done);
 	const base = cluster.server;
-	const request = (path: string, options: RequestOptions = {}) => send(options.user === 'readonly' ? readonly : admin, base, path, options);
+	const transportFor = (user: RequestOptions['user']) => (user === 'readonly' ? readonly : user === 'bad-token' ? anonymous : admin);
+	const request = (path: string, options: RequestOptions = {}) => send(transportFor(options.user), base, path, options);
 	return {
 		name: 'real',
 		baseUrl: base,
 		request,
-		watch: (path, options = {}) => openStream(options.user === 'readonly' ? readonly : admin, base, path, options),
+		watch: (path, options = {}) => openStream(transportFor(options.user), base, path, options),
 		async createNamespace(name) {
 			await expectOk(request('/api/v1/namespaces', {method: 'POST', body: {apiVersion: 'v1', kind: 'Namespace', metadata: {name}}}), `create namespace ${name}`);
 			// ServiceAccount admission refuses pods until the controller-manager made the namespace's `default`.
