@@ -15,7 +15,9 @@ import {injectedStatus, statusBody} from './status.js';
 import {WatchHub} from './watch-hub.js';
 import {includeObjectFrom, tableOf, wantsTable, type IncludeObject} from './table.js';
 import {servePodLog} from './log-server.js';
+import {healthAnswer} from './health.js';
 import {restartContainer} from './pod-factory.js';
+import {kubeTime} from './random.js';
 import type {KubeObject} from './resources.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
@@ -162,7 +164,8 @@ export class ClusterServer {
 			for (const route of this.routes) {
 				if (path === route.prefix || path.startsWith(`${route.prefix}/`)) return route.handler(req, res, url);
 			}
-			if (path === '/healthz' || path === '/readyz' || path === '/livez') return sendText(res, 200, 'ok');
+			const health = healthAnswer(path, url.searchParams);
+			if (health !== undefined) return sendText(res, 200, health);
 			if (path === '/version') return sendJson(res, 200, JSON.stringify(versionInfo));
 			if (path === '/api') return sendJson(res, 200, JSON.stringify(apiVersions(req.headers.host ?? this.address)));
 			if (path === '/apis') return sendJson(res, 200, JSON.stringify(apiGroupList()));
@@ -223,6 +226,11 @@ export class ClusterServer {
 			throw error;
 		}
 		const watch = url.searchParams.get('watch');
+		const sendInitialEvents = url.searchParams.get('sendInitialEvents');
+		if (sendInitialEvents !== null) {
+			const invalid = watchListInvalid(url.searchParams, watch === 'true' || watch === '1');
+			if (invalid) return sendJson(res, 422, JSON.stringify(invalid));
+		}
 		if (watch === 'true' || watch === '1') {
 			const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? '');
 			this.watches.open(res, {
@@ -232,6 +240,7 @@ export class ClusterServer {
 				fields,
 				originHost,
 				bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
+				sendInitialEvents: sendInitialEvents === 'true',
 				timeoutMs: Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
 				resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
 				...(table ? {table} : {}),
@@ -239,13 +248,23 @@ export class ClusterServer {
 			return;
 		}
 		const limit = Number(url.searchParams.get('limit') ?? '');
+		const paged = Number.isInteger(limit) && limit > 0;
+		// As the apiserver: Exact serves that version; so does a paged list with a version other than 0.
+		const rvText = url.searchParams.get('resourceVersion') ?? '';
+		const match = url.searchParams.get('resourceVersionMatch') ?? '';
+		const rv = Number(rvText);
+		const exact = rvText !== '' && rvText !== '0' && (match === 'Exact' || (match === '' && paged));
+		if (exact && !(Number.isInteger(rv) && rv > 0)) {
+			return sendJson(res, 400, JSON.stringify(statusBody(400, `invalid resource version: ${rvText}`)));
+		}
 		const answer = answerList(this.model, {
 			def,
 			namespace,
 			labels,
 			fields,
-			limit: Number.isInteger(limit) && limit > 0 ? limit : undefined,
+			limit: paged ? limit : undefined,
 			continueToken: url.searchParams.get('continue') || undefined,
+			...(exact ? {exactRv: rv} : {}),
 		});
 		if (table && answer.code === 200) {
 			const list = JSON.parse(answer.body) as {metadata: {resourceVersion: string; continue?: string}; items: KubeObject[]};
@@ -263,10 +282,21 @@ export class ClusterServer {
 		sendJson(res, 404, JSON.stringify(statusBody(404, `${qualifiedName(def)} "${name}" not found`, details)));
 	}
 
-	/** DELETE: gone at once (no graceful termination); controllers in the homelab replace owned pods. */
+	/**
+	 * DELETE: gone at once, as if the kubelet had finished at once; controllers in the homelab replace owned
+	 * pods. A pod bound to a node is marked first (deletionTimestamp, grace 0): watchers see MODIFIED, then
+	 * DELETED, as from a real apiserver even with gracePeriodSeconds=0.
+	 */
 	private deleteOne(res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string): void {
-		const object = this.model.get(def.plural, namespace, name);
-		if (!object || !this.model.remove(def.plural, namespace, name)) return this.missing(res, def, name);
+		let object = this.model.get(def.plural, namespace, name);
+		if (!object) return this.missing(res, def, name);
+		if (def.plural === 'pods' && (object.spec as {nodeName?: string} | undefined)?.nodeName && !object.metadata.deletionTimestamp) {
+			object = this.model.update(def.plural, namespace, name, pod => {
+				pod.metadata.deletionTimestamp = kubeTime(Date.now());
+				pod.metadata.deletionGracePeriodSeconds = 0;
+			})!;
+		}
+		if (!this.model.remove(def.plural, namespace, name)) return this.missing(res, def, name);
 		sendJson(res, 200, JSON.stringify(object));
 	}
 
@@ -348,6 +378,18 @@ export class ClusterServer {
 	}
 }
 
+/** The apiserver's 422 for a watch-list request it refuses (ListOptions validation), or undefined. */
+function watchListInvalid(params: URLSearchParams, watch: boolean): object | undefined {
+	const causes: Array<{reason: string; message: string; field: string}> = [];
+	const forbid = (field: string, message: string) => causes.push({reason: 'FieldValueForbidden', message: `Forbidden: ${message}`, field});
+	if (!watch) forbid('sendInitialEvents', 'sendInitialEvents is forbidden for list');
+	else if (params.get('resourceVersionMatch') !== 'NotOlderThan') forbid('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+	if (causes.length === 0) return undefined;
+	const list = causes.map(cause => `${cause.field}: ${cause.message}`);
+	const message = `ListOptions.meta.k8s.io "" is invalid: ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}`;
+	return statusBody(422, message, {group: 'meta.k8s.io', kind: 'ListOptions', causes}, 'Invalid');
+}
+
 function sendJson(res: ServerResponse, code: number, body: string): void {
 	res.writeHead(code, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private'});
 	res.end(body);
@@ -378,7 +420,7 @@ function mergePatch(target: Record<string, unknown>, patch: Record<string, unkno
 }
 
 function sendText(res: ServerResponse, code: number, body: string): void {
-	res.writeHead(code, {'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body)});
+	res.writeHead(code, {'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body)});
 	res.end(body);
 }
 

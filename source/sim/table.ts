@@ -1,6 +1,7 @@
 // Server-side printing: a meta.k8s.io/v1 Table when the client asks for one (`Accept: …;as=Table;…`),
 // as kubectl does for `get`. Pods get the apiserver's columns (NAME READY STATUS RESTARTS AGE, and
-// IP NODE NOMINATED NODE READINESS GATES at priority 1 for -o wide); events their own; the rest NAME AGE.
+// IP NODE NOMINATED NODE READINESS GATES at priority 1 for -o wide); events their own; Gateways their CRD's
+// printer column (NAME HA STATUS); the rest NAME AGE.
 import type {KubeObject, ResourceDef} from './resources.js';
 
 export function wantsTable(accept: string | undefined): boolean {
@@ -97,6 +98,13 @@ function layoutFor(def: ResourceDef): {columns: Column[]; cells: (object: KubeOb
 	}
 	if (def.plural === 'events') {
 		return {columns: [column('Last Seen'), column('Type'), column('Reason'), column('Object'), column('Message')], cells: eventCells};
+	}
+	if (def.plural === 'gateways') {
+		// The Gateway CRD's additionalPrinterColumns: HA Status only, so no AGE (the apiserver adds none then).
+		return {
+			columns: [column('Name', 0, 'string', 'name'), column('HA Status')],
+			cells: object => [object.metadata.name, (object.status as {haStatus?: string} | undefined)?.haStatus ?? null],
+		};
 	}
 	return {columns: [column('Name', 0, 'string', 'name'), column('Age')], cells: (object, nowMs) => [object.metadata.name, ageOf(object.metadata.creationTimestamp, nowMs)]};
 }

@@ -18,6 +18,8 @@ export interface WatchRequest {
 	/** The host the client runs on (cut off or not). */
 	originHost: string;
 	bookmarks: boolean;
+	/** Watch-list: the current state as ADDED, ended (with bookmarks allowed) by a BOOKMARK annotated k8s.io/initial-events-end. */
+	sendInitialEvents?: boolean;
 	timeoutMs?: number;
 	resourceVersion?: string;
 	/** Server-side printing (`as=Table`): each event's object is a one-row Table. */
@@ -38,6 +40,8 @@ interface Watcher extends WatchRequest {
 	endWhenResumed: boolean;
 	timers: NodeJS.Timeout[];
 	selective: boolean;
+	/** A Table watch sends its column definitions once, in the first event (as the apiserver's NoHeaders after it). */
+	tableHeaderSent?: boolean;
 }
 
 export class WatchHub {
@@ -77,7 +81,16 @@ export class WatchHub {
 		res.socket?.setNoDelay(true);
 
 		const rvText = request.resourceVersion ?? '';
-		if (rvText === '' || rvText === '0') {
+		if (request.sendInitialEvents) {
+			// resourceVersionMatch=NotOlderThan: the current state is never older than the version asked for.
+			const chunks: string[] = [];
+			for (const entry of this.model.entries(request.def.plural)) {
+				if (this.matches(watcher, entry.object)) chunks.push(this.printed(watcher, `{"type":"ADDED","object":${jsonOf(entry)}}\n`));
+			}
+			// Without allowWatchBookmarks the real apiserver sends the events but no end marker.
+			if (request.bookmarks) chunks.push(this.bookmarkLine(watcher, {'k8s.io/initial-events-end': 'true'}));
+			if (chunks.length > 0) res.write(chunks.join(''));
+		} else if (rvText === '' || rvText === '0') {
 			// No version: the current state as ADDED events, then the stream.
 			const chunks: string[] = [];
 			for (const entry of this.model.entries(request.def.plural)) {
@@ -137,11 +150,13 @@ export class WatchHub {
 		return line === undefined ? undefined : this.printed(watcher, line);
 	}
 
-	/** For a Table watch (kubectl get -w), the event's object as a one-row Table. */
+	/** For a Table watch (kubectl get -w), the event's object as a one-row Table; only the first has the columns. */
 	private printed(watcher: Watcher, line: string): string {
 		if (!watcher.table) return line;
 		const {type, object} = JSON.parse(line) as {type: string; object: KubeObject};
-		const table = tableOf(watcher.def, [object], {resourceVersion: object.metadata.resourceVersion}, watcher.table);
+		const table = tableOf(watcher.def, [object], {resourceVersion: object.metadata.resourceVersion}, watcher.table) as {columnDefinitions: unknown};
+		if (watcher.tableHeaderSent) table.columnDefinitions = null;
+		watcher.tableHeaderSent = true;
 		return `${JSON.stringify({type, object: table})}\n`;
 	}
 
@@ -177,10 +192,15 @@ export class WatchHub {
 
 	private bookmark(watcher: Watcher): void {
 		if (watcher.paused || watcher.ended) return;
+		watcher.res.write(this.bookmarkLine(watcher));
+	}
+
+	private bookmarkLine(watcher: Watcher, annotations?: Record<string, string>): string {
 		const rv = this.model.currentRevision();
 		watcher.lastRv = rv;
 		const {kind, apiVersion} = watcher.def;
-		watcher.res.write(`{"type":"BOOKMARK","object":{"kind":"${kind}","apiVersion":"${apiVersion}","metadata":{"resourceVersion":"${rv}"}}}\n`);
+		const metadata = {resourceVersion: String(rv), ...(annotations ? {annotations} : {})};
+		return `${JSON.stringify({type: 'BOOKMARK', object: {kind, apiVersion, metadata}})}\n`;
 	}
 
 	private networkChanged(): void {

@@ -52,7 +52,9 @@ describe('kubectl', () => {
 		if (!needs(t, haveKubectl, 'kubectl is not installed')) return;
 		const result = await kubectl('--context', 'sim-m2', 'get', 'gateways.submariner.io', '-A');
 		assert.equal(result.exitCode, 0, result.stderr);
-		assert.match(result.stdout, /submariner-operator\s+m2-worker\s+\d+d/);
+		// The Gateway CRD's printer column, as kubectl shows it from a real cluster: HA STATUS, no AGE.
+		assert.match(result.stdout, /^NAMESPACE\s+NAME\s+HA STATUS\n/);
+		assert.match(result.stdout, /submariner-operator\s+m2-worker\s+active/);
 		const json = await kubectl('--context', 'sim-m1', 'get', 'gateways.submariner.io', '-n', 'submariner-operator', 'm1-worker', '-o', 'json');
 		assert.equal(json.exitCode, 0, json.stderr);
 		const gateway = JSON.parse(json.stdout);
