@@ -16,6 +16,16 @@ function collect(dir: string): string[] {
 	return files;
 }
 
+// The real-Kubernetes tests need the lab binary; a fresh machine builds it first (minutes, with progress),
+// here rather than inside a test, whose timeout a cold build would outlast. Without Go they skip (CI fails).
+if (only.length === 0 || only.some(part => /lab|conformance/.test(part))) {
+	const {ensureLabBinary, goVersion, labBinaryIsBuilt} = await import('../lab/build.js');
+	if (!labBinaryIsBuilt() && (await goVersion()) !== undefined) {
+		console.log('building the real-Kubernetes lab (lab/README.md) before the tests; later runs reuse it');
+		await ensureLabBinary({log: line => console.log(line)});
+	}
+}
+
 const files = collect(root)
 	.map(file => relative(process.cwd(), file))
 	.filter(file => only.length === 0 || only.some(part => file.includes(part)));
