@@ -79,6 +79,10 @@ export function evaluatePhases({snapshot, config, drill}: ChecklistInput): Phase
 			list.push({phase: 3, criterion, status: 'unknown', evidence: `${cluster.name} ${cluster.connection.phase}: gateways not known`});
 			continue;
 		}
+		if (cluster.submarinerMissing) {
+			list.push({phase: 3, criterion, status: 'failed', evidence: `${cluster.name}: Submariner not installed (no gateways.submariner.io API)`});
+			continue;
+		}
 		const active = cluster.gateways.filter(gateway => gateway.haStatus === 'active');
 		const connections = active.flatMap(gateway => gateway.connections);
 		if (active.length === 0) list.push({phase: 3, criterion, status: 'failed', evidence: `${cluster.name}: no active Submariner gateway`});

@@ -36,6 +36,8 @@ interface ClusterData {
 	gateways: Map<string, GatewayInfo>;
 	synced: {nodes: boolean; pods: boolean; gateways: boolean};
 	resources: Record<ResourceName, ResourceState>;
+	/** The API serves no gateways.submariner.io (markGatewaysMissing), until a list of them arrives. */
+	submarinerMissing?: boolean;
 	/** Sorted pod list, rebuilt only after this cluster's pods changed. */
 	sortedPods?: PodInfo[];
 }
@@ -212,6 +214,7 @@ export class LabStore {
 		if (data.synced.gateways) for (const gateway of gateways) this.noteGatewayChange(cluster, data.gateways.get(gatewayKey(gateway)), gateway);
 		data.gateways = new Map(gateways.map(gateway => [gatewayKey(gateway), gateway]));
 		data.synced.gateways = true;
+		data.submarinerMissing = undefined;
 		this.changed();
 	}
 
@@ -234,9 +237,10 @@ export class LabStore {
 	/** Submariner is not installed in this cluster: no gateways, and nothing to wait for. */
 	markGatewaysMissing(cluster: string): void {
 		const data = this.clusters.get(cluster);
-		if (!data || (data.synced.gateways && data.gateways.size === 0)) return;
+		if (!data || (data.synced.gateways && data.gateways.size === 0 && data.submarinerMissing)) return;
 		data.gateways.clear();
 		data.synced.gateways = true;
+		data.submarinerMissing = true;
 		this.changed();
 	}
 
@@ -399,6 +403,7 @@ export class LabStore {
 			podCounts,
 			pods: data.sortedPods,
 			gateways: [...data.gateways.values()].sort((a, b) => a.name.localeCompare(b.name)),
+			...(data.submarinerMissing ? {submarinerMissing: true} : {}),
 			verdict: {level: 'unknown', reasons: []},
 		};
 		snapshot.verdict = clusterVerdict(snapshot, atMs);

@@ -120,6 +120,8 @@ export interface ClusterSnapshot {
 	/** Pods, those needing attention first (by severity, then newest); the rest by namespace/name. */
 	pods: PodInfo[];
 	gateways: GatewayInfo[];
+	/** The cluster's API serves no gateways.submariner.io: Submariner is not installed there. */
+	submarinerMissing?: boolean;
 	verdict: Verdict;
 }
 

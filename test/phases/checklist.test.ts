@@ -161,3 +161,15 @@ test('phase 5: the newest drill report, its first detection against the goal', (
 	assert.deepEqual(find(missed, 'partition detected in ≤ 3 s'), [5, 'failed', 'partition drill d2: the cut was not detected']);
 	assert.equal(evidenceFrom('d3', 'not a report'), undefined);
 });
+
+test('a cluster without Submariner: phase 3 says it is not installed, not "no active gateway"', async () => {
+	const {LabStore} = await import('../../source/store/lab-store.js');
+	const store = new LabStore([{name: 'm1', context: 'c', host: 'm1'}]);
+	store.replaceNodes('m1', []);
+	store.replacePods('m1', []);
+	store.markGatewaysMissing('m1');
+	store.setConnection('m1', 'live');
+	const config = validateConfig({clusters: {m1: {context: 'c', host: 'm1'}}, hosts: {m1: {memory: '16GiB', address: '10.0.0.1'}}}, 'test');
+	const phase3 = evaluatePhases({snapshot: store.snapshot(), config}).find(item => item.criterion === 'm1 Submariner gateway connected');
+	assert.deepEqual(phase3, {phase: 3, criterion: 'm1 Submariner gateway connected', status: 'failed', evidence: 'm1: Submariner not installed (no gateways.submariner.io API)'});
+});
