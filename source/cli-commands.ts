@@ -33,7 +33,7 @@ export const commands: Record<CommandName, CommandSpec> = {
 			config: configFlag,
 			demo: demoFlag,
 			kubeconfig: kubeconfigFlag,
-			readOnly: {type: 'boolean', default: false, help: 'hide every key that changes anything (no drills)'},
+			readOnly: {type: 'boolean', default: false, help: 'hide every key that changes anything (drills, delete, restart)'},
 			ascii: {type: 'boolean', default: false, help: 'plain ASCII borders and bars'},
 		},
 		examples: ['labwatch --demo', 'labwatch --config ~/.config/labwatch/config.yaml --read-only'],
@@ -82,7 +82,7 @@ export const commands: Record<CommandName, CommandSpec> = {
 	},
 	partition: {
 		usage: 'labwatch partition [--config FILE] [--ttl 60s] [--dry-run] [--yes] [--force]',
-		summary: 'Cut the hosts apart for a drill (iptables, healed by itself after the TTL). Shows the plan and asks first.',
+		summary: 'Cut the hosts apart for a drill (iptables or pf, healed by itself after the TTL). Shows the plan and asks first.',
 		flags: {
 			config: configFlag,
 			demo: {type: 'boolean', default: false, help: 'refused: the demo homelab lives inside the TUI (press p there)'},
