@@ -6,25 +6,11 @@ import assert from 'node:assert/strict';
 import {execFileSync, spawn} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {join} from 'node:path';
 import {hasCommand, needs} from '../support/infra.js';
+import {bin, quote, sleep, tmux, waitFor} from '../support/tmux.js';
 import {Journal} from '../../source/drill/journal.js';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = process.env.LABWATCH_BIN ?? join(root, 'dist', 'labwatch.js');
-const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-const sleep = (ms: number) => new Promise(done => setTimeout(done, ms));
-const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | false): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await sleep(100);
-	}
-}
 
 test('the TUI sees a heal made with labwatch heal from a shell, and keeps its time in the report', async t => {
 	if (!needs(t, hasCommand('tmux'), 'tmux is not installed') || !needs(t, existsSync(bin), `${bin} is missing: run npm run build`)) return;

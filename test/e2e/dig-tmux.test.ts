@@ -4,39 +4,12 @@
 // the actions. The demo's simulator is reached through LABWATCH_DEMO_INFO to make pods crash.
 import {test, type TestContext} from 'node:test';
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {join} from 'node:path';
 import {hasCommand, needs} from '../support/infra.js';
+import {alive, bin, quote, sleep, tmux, waitFor} from '../support/tmux.js';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = process.env.LABWATCH_BIN ?? join(root, 'dist', 'labwatch.js');
-const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-const sleep = (ms: number) => new Promise(done => setTimeout(done, ms));
-
-function tmux(...args: string[]): string {
-	return execFileSync('tmux', args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | false, screen?: () => string): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${screen ? `; screen:\n${screen()}` : ''}`);
-		await sleep(100);
-	}
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 function ready(t: TestContext): boolean {
 	return needs(t, hasCommand('tmux'), 'tmux is not installed') && needs(t, existsSync(bin), `${bin} is missing: run npm run build`);

@@ -6,43 +6,11 @@ import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {join} from 'node:path';
 import {hasCommand, needs} from '../support/infra.js';
+import {alive, bin, quote, sleep, tmux, waitFor} from '../support/tmux.js';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-// LABWATCH_BIN lets a developer point at another build; `npm test` builds dist/labwatch.js first.
-const bin = process.env.LABWATCH_BIN ?? join(root, 'dist', 'labwatch.js');
 
-const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-const sleep = (ms: number) => new Promise(done => setTimeout(done, ms));
-
-function tmux(...args: string[]): string {
-	return execFileSync('tmux', args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | false): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	let last: unknown;
-	for (;;) {
-		try {
-			const value = probe();
-			if (value) return value;
-		} catch (error) {
-			last = error;
-		}
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${String(last)})` : ''}`);
-		await sleep(100);
-	}
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 /** Leaves nothing behind, whatever failed: the session, the program, the temp directory. */
 function cleanUp(session: string, pid: number | undefined, directory: string): void {
