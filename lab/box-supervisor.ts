@@ -34,10 +34,10 @@ export interface SupervisorOptions {
 export const tsxNode = (): [string, string[]] => [process.execPath, process.execArgv];
 
 /** Starts `file args…` inside a namespace, killed by the kernel when this process dies; output to a log. */
-function spawnInNetns(netns: string, file: string, args: string[], logPath: string): ChildProcess {
+function spawnInNetns(netns: string, file: string, args: string[], logPath: string, options: {stdout?: 'pipe'} = {}): ChildProcess {
 	const log = openSync(logPath, 'a');
 	try {
-		return spawn('ip', ['netns', 'exec', netns, 'setpriv', '--pdeathsig', 'KILL', '--', file, ...args], {stdio: ['ignore', log, log]});
+		return spawn('ip', ['netns', 'exec', netns, 'setpriv', '--pdeathsig', 'KILL', '--', file, ...args], {stdio: ['ignore', options.stdout ?? log, log]});
 	} finally {
 		closeSync(log);
 	}
@@ -67,9 +67,29 @@ function tail(path: string): string {
 	}
 }
 
-function waitExit(child: ChildProcess): Promise<number | null> {
-	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-	return new Promise(done => child.once('exit', code => done(code)));
+/** Resolves on the child's `{"ready":"<kind>"}` stdout line; rejects when it exits first or after timeoutMs. */
+function readyLine(child: ChildProcess, kind: string, what: string, logPath: string, timeoutMs = 120_000): Promise<void> {
+	return new Promise((resolve_, reject) => {
+		let buffered = '';
+		const timer = setTimeout(() => reject(new Error(`${what} not ready after ${timeoutMs / 1000} s: ${tail(logPath)}`)), timeoutMs);
+		child.stdout!.on('data', (chunk: Buffer) => {
+			buffered += chunk.toString('utf8');
+			for (let newline; (newline = buffered.indexOf('\n')) >= 0; buffered = buffered.slice(newline + 1)) {
+				try {
+					if ((JSON.parse(buffered.slice(0, newline)) as {ready?: string}).ready === kind) {
+						clearTimeout(timer);
+						resolve_();
+					}
+				} catch {
+					// not the ready line
+				}
+			}
+		});
+		child.once('exit', code => {
+			clearTimeout(timer);
+			reject(new Error(`${what} exited (${code}) before it was ready: ${tail(logPath)}`));
+		});
+	});
 }
 
 /** The labwatch config for the lab: clusters, hosts at the veth addresses, Prometheus, a netns drill point. */
@@ -198,16 +218,21 @@ export async function supervise(options: SupervisorOptions): Promise<void> {
 		]);
 		console.error(`${new Date().toISOString()} prometheus ${state.prometheusUrl} ready`);
 
-		// The clusters' contents, written from inside each namespace.
+		// The homelab's life (lab/life.ts), one writer per cluster inside its namespace: its Gateway's health
+		// check connects to the peer's apiserver across the veth pair, so a cut turns the connection to error.
 		const [node, nodeArgs] = tsxNode();
-		state.writer = 'seed (lab/seed.ts: nodes and pods)';
-		await Promise.all(network.map(async each => {
-			const logPath = join(stateDir, `seed-${each.cluster}.log`);
-			const child = spawnInNetns(each.netns, node, [...nodeArgs, join(root, 'lab', 'seed.ts'), '--kubeconfig', kubeconfigPath, '--context', `kind-${each.cluster}`, '--cluster', each.cluster, '--pods', String(options.pods)], logPath);
+		state.writer = 'lab/life.ts (the simulator\'s homelab: nodes, leases, pods, events, Submariner gateways)';
+		await Promise.all(network.map(async (each, index) => {
+			const peer = network[1 - index]!;
+			const logPath = join(stateDir, `life-${each.cluster}.log`);
+			const args = [...nodeArgs, join(root, 'lab', 'life-cli.ts'), '--kubeconfig', kubeconfigPath, '--context', `kind-${each.cluster}`, '--cluster', each.cluster, '--pods', String(options.pods), '--peer', `${peer.address}:${options.apiserverPort}`];
+			const child = spawnInNetns(each.netns, node, args, logPath, {stdout: 'pipe'});
 			children.push(child);
-			const code = await waitExit(child);
-			if (code !== 0) throw new Error(`seeding ${each.cluster} failed: ${tail(logPath)}`);
+			state.processes.push(recordProcess(`${each.cluster} life`, child.pid!, each.netns));
+			writeState(state);
+			await readyLine(child, 'life', `${each.cluster} life writer`, logPath);
 		}));
+		console.error(`${new Date().toISOString()} life writers ready`);
 
 		const configPath = options.configOut ?? join(stateDir, 'config.yaml');
 		const config = writeOwnedFile(configPath, labwatchConfig({kubeconfig: kubeconfigPath, network, prometheusUrl: state.prometheusUrl, memory: machineMemory()}));

@@ -16,7 +16,7 @@ first namespace scraping node_exporter in each, a labwatch config and kubeconfig
   up      start it in the background; returns once ready (exit 1 if a lab already runs from --state)
           --kubeconfig FILE   write the merged kubeconfig here (default: <state>/kubeconfig.yaml)
           --config-out FILE   write labwatch's config here (default: <state>/config.yaml)
-          --pods N            pods per cluster (default 10)
+          --pods N            filler pods per cluster beside the homelab's own (default 0)
   down    stop it and remove its namespaces, processes and files (idempotent)
   status  what runs: namespaces, addresses, pids, memory, URLs, files
           (exit 0 all running, 1 part of it, 3 nothing)
@@ -64,7 +64,7 @@ function boxFlags(command: string, args: string[]) {
 			prefix: {type: 'string', default: ''},
 			kubeconfig: {type: 'string'},
 			'config-out': {type: 'string'},
-			pods: {type: 'string', default: '10'},
+			pods: {type: 'string', default: '0'},
 		},
 	});
 	if (positionals.length > 0) throw new LabUsageError(`npm run lab -- ${command}: unexpected argument ${positionals[0]}`);
