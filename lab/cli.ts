@@ -123,7 +123,8 @@ main().then(
 	},
 	(error: unknown) => {
 		if (error instanceof LabUsageError || (error as {code?: string}).code?.startsWith('ERR_PARSE_ARGS')) {
-			console.error(`npm run lab: ${(error as Error).message}`);
+			// parseArgs adds advice about positionals after the first sentence: one line is enough.
+			console.error(`npm run lab: ${(error as Error).message.split(/\.\s/)[0]}`);
 			process.exit(2);
 		}
 		console.error(error instanceof LabBuildError ? error.message : error);
