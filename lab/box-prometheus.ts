@@ -18,7 +18,7 @@ export interface ScrapedCluster extends LabNamespace {
 	apiserverPort: number;
 }
 
-const apiserverKeep = 'process_(resident_memory_bytes|cpu_seconds_total|start_time_seconds)|go_memstats_heap_inuse_bytes|apiserver_storage_objects|apiserver_current_inflight_requests';
+const apiserverKeep = 'process_(resident_memory_bytes|cpu_seconds_total|start_time_seconds)|go_memstats_heap_inuse_bytes|apiserver_(storage|resource)_objects|apiserver_current_inflight_requests';
 
 /** prometheus.yml: 1 s scrapes of the exporters so a cut shows within seconds; apiservers every 10 s. */
 export function prometheusConfig(clusters: ScrapedCluster[]): string {
