@@ -7,7 +7,7 @@
 import {test, type TestContext} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFile, execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {isRunning, readState, type LabState} from '../../lab/box-state.js';
@@ -204,8 +204,13 @@ test('lab in a box: a crashed lab (supervisor killed -9) takes its processes wit
 		assert.match(status.stdout, /0\/\d+ processes running/);
 		assert.match(status.stdout, new RegExp(`netns ${prefix}m1 present`));
 
-		const second = await lab(['up', '--state', stateDir, '--prefix', prefix]);
+		// This time the config and kubeconfig go where the user says.
+		const configOut = join(work, 'labwatch.yaml');
+		const kubeconfigOut = join(work, 'kube.yaml');
+		const second = await lab(['up', '--state', stateDir, '--prefix', prefix, '--config-out', configOut, '--kubeconfig', kubeconfigOut]);
 		assert.equal(second.code, 0, second.stderr);
+		assert.match(second.stdout, new RegExp(`--config ${configOut}`));
+		assert.match(readFileSync(configOut, 'utf8'), new RegExp(`kubeconfig: ${kubeconfigOut}`));
 		assert.match(second.stderr, /cleaning up a lab that was not stopped/);
 		assert.match(second.stderr, new RegExp(`deleted network namespaces ${prefix}m1, ${prefix}m2`));
 		const fresh = readState(stateDir)!;
@@ -213,8 +218,14 @@ test('lab in a box: a crashed lab (supervisor killed -9) takes its processes wit
 		assert.ok(fresh.processes.every(isRunning), 'the new lab runs');
 		t.diagnostic(`up after a crash: ${(second.ms / 1000).toFixed(1)} s`);
 
+		// A file the user changed since is theirs: down keeps it and says so; the unchanged one goes.
+		appendFileSync(configOut, '# mine now\n');
 		const stopped = await lab(['down', '--state', stateDir]);
 		assert.equal(stopped.code, 0);
+		assert.match(stopped.stdout, new RegExp(`removed ${kubeconfigOut}`));
+		assert.match(stopped.stdout, new RegExp(`kept ${configOut}: changed since the lab wrote it`));
+		assert.equal(existsSync(kubeconfigOut), false);
+		assert.equal(existsSync(configOut), true);
 		assertNothingLeft(fresh, stateDir);
 	} finally {
 		if (readState(stateDir)) await lab(['down', '--state', stateDir]);
