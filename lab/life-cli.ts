@@ -83,8 +83,11 @@ async function main(): Promise<void> {
 		});
 	} catch (error) {
 		if (stopping) return;
-		process.stderr.write(`life: ${values.cluster}: ${(error as Error).message}\n`);
-		process.exit(error instanceof LifeError && /^--|no context/.test((error as Error).message) ? 2 : 1);
+		const message = (error as Error).message;
+		// A flag or the kubeconfig is wrong (exit 2), or the server refused the seed (exit 1).
+		const usage = error instanceof LifeError && /^--|no context|ENOENT/.test(message);
+		process.stderr.write(`life: ${usage ? '' : `${values.cluster}: `}${message}\n`);
+		process.exit(usage ? 2 : 1);
 	}
 	if (stopping) return;
 	const {seed} = life.stats();

@@ -24,11 +24,12 @@ import {SimChurn} from '../source/sim/churn.js';
 import {ClusterModel, keyOf, type SimEvent} from '../source/sim/cluster-model.js';
 import {SimController} from '../source/sim/controller.js';
 import {GatewayAgent, type ConnectionState, type HealthCheckOptions} from '../source/sim/gateway-agent.js';
-import {gatewayEndpointFor, homelabSpecs, seedCluster, type ClusterSpec, type SeedResult} from '../source/sim/homelab-seed.js';
+import {fillerNamespace, gatewayEndpointFor, homelabSpecs, seedCluster, type ClusterSpec, type SeedResult} from '../source/sim/homelab-seed.js';
 import {SimLife, type LifeOptions as SimLifeOptions} from '../source/sim/life.js';
 import {SimNetwork} from '../source/sim/network.js';
 import {kubeTime} from '../source/sim/random.js';
 import {resourceDefs, type KubeObject} from '../source/sim/resources.js';
+import {restartedAtAnnotation} from '../source/kube/restart.js';
 
 export interface ClusterLifeOptions {
 	kubeconfigPath: string;
@@ -58,6 +59,8 @@ export interface ClusterLifeOptions {
 	leaseRenewMs?: number;
 	/** A running pod deleted by the model is Terminating this long before its final delete, as a kubelet stops it. */
 	terminatingMs?: number;
+	/** How often pods deleted and workloads restarted by others are read back into the model (default 2 s). */
+	serverSyncMs?: number;
 	log?: (line: string) => void;
 }
 
@@ -112,7 +115,11 @@ class ApiClient {
 
 	static async open(kubeconfigPath: string, context: string, concurrency: number): Promise<ApiClient> {
 		const kc = new KubeConfig();
-		kc.loadFromFile(kubeconfigPath);
+		try {
+			kc.loadFromFile(kubeconfigPath);
+		} catch (error) {
+			throw new LifeError(`--kubeconfig ${kubeconfigPath}: ${(error as Error).message.split('\n')[0]}`);
+		}
 		if (!kc.getContextObject(context)) throw new LifeError(`${kubeconfigPath}: no context ${JSON.stringify(context)} (has: ${kc.getContexts().map(each => each.name).join(', ')})`);
 		kc.setCurrentContext(context);
 		const cluster = kc.getCurrentCluster();
@@ -232,6 +239,10 @@ interface Known {
 	meta?: string;
 	status?: string;
 	whole?: string;
+	/** A CI pod's Job, deleted with the pod (the Job controller's TTL, shortened). */
+	jobPath?: string;
+	/** When this writer created it (a list begun before then may not show it yet). */
+	createdMs?: number;
 }
 
 interface Desired {
@@ -260,6 +271,12 @@ class Mirror {
 		private readonly terminatingMs: number,
 		private readonly log: (line: string) => void,
 	) {}
+
+	/** A write of this object is queued or in flight. */
+	busy(plural: string, namespace: string | undefined, name: string): boolean {
+		const key = keyFor(plural, namespace, name);
+		return this.pending.has(key) || this.inflight.has(key);
+	}
 
 	backlog(): number {
 		return this.pending.size + this.inflight.size;
@@ -349,6 +366,8 @@ class Mirror {
 		if (plural === 'events') {
 			const about = {...(object.involvedObject as Record<string, unknown>)};
 			const uid = this.realUid(about.kind === 'Node' ? 'nodes' : 'pods', about.namespace as string | undefined, String(about.name), String(about.uid));
+			// The kubelet's BackOff message names the pod's uid: the server's, not the model's.
+			if (uid && typeof body.message === 'string') body.message = body.message.replaceAll(String(about.uid), uid);
 			if (uid) about.uid = uid;
 			else delete about.uid;
 			body.involvedObject = about;
@@ -366,11 +385,74 @@ class Mirror {
 		const owners: OwnerReference[] = [];
 		for (const reference of references ?? []) {
 			const plural = ownerPlural[reference.kind];
-			if (!plural) continue;
-			const known = this.known.get(keyFor(plural, resourceDefs[plural]!.namespaced ? namespace : undefined, reference.name));
-			if (known) owners.push({...reference, uid: known.uid});
+			if (plural) {
+				const known = this.known.get(keyFor(plural, resourceDefs[plural]!.namespaced ? namespace : undefined, reference.name));
+				if (known) owners.push({...reference, uid: known.uid});
+				continue;
+			}
+			const uid = this.ownerUids.get(ownerPath(reference.kind, namespace ?? '', reference.name));
+			if (uid) owners.push({...reference, uid});
 		}
 		return owners;
+	}
+
+	/** Server uids of the ReplicaSets, DaemonSets and Jobs that own pods (objects the model does not keep). */
+	private readonly ownerUids = new Map<string, string>();
+	private readonly ownerWrites = new Map<string, Promise<void>>();
+
+	/**
+	 * Creates the ReplicaSet (owned by its Deployment), DaemonSet or Job a pod names as its owner, once: the
+	 * restart action finds a pod's Deployment through its ReplicaSet, and the garbage collector deletes a pod
+	 * whose owner does not exist. No workload controller runs in the lab, so these objects stay as written.
+	 */
+	private ensureOwners(pod: KubeObject): Promise<unknown> {
+		const namespace = pod.metadata.namespace!;
+		return Promise.all(metadataOwners(pod).filter(reference => ownerKinds.has(reference.kind)).map(reference => {
+			const path = ownerPath(reference.kind, namespace, reference.name);
+			let write = this.ownerWrites.get(path);
+			if (!write) {
+				write = this.createOwner(path, reference, pod).catch(error => {
+					this.ownerWrites.delete(path);
+					throw error;
+				});
+				this.ownerWrites.set(path, write);
+			}
+			return write;
+		}));
+	}
+
+	private async createOwner(path: string, reference: OwnerReference, pod: KubeObject): Promise<void> {
+		const namespace = pod.metadata.namespace!;
+		const labels = pod.metadata.labels ?? {};
+		const container = (pod.spec as {containers: Array<{name: string; image: string; resources?: unknown}>}).containers[0]!;
+		const containers = [{name: container.name, image: container.image, ...(container.resources ? {resources: container.resources} : {})}];
+		const metadata: Record<string, unknown> = {name: reference.name, namespace, labels: {app: labels.app ?? reference.name}};
+		let spec: Record<string, unknown>;
+		if (reference.kind === 'ReplicaSet') {
+			const hash = labels['pod-template-hash'] ?? '';
+			const deploymentName = hash && reference.name.endsWith(`-${hash}`) ? reference.name.slice(0, -hash.length - 1) : reference.name;
+			const deployment = this.known.get(keyFor('deployments', namespace, deploymentName));
+			if (deployment) metadata.ownerReferences = [{apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName, uid: deployment.uid, controller: true, blockOwnerDeletion: true}];
+			const selector = {app: labels.app ?? '', 'pod-template-hash': hash};
+			metadata.labels = selector;
+			spec = {replicas: 1, selector: {matchLabels: selector}, template: {metadata: {labels: {...labels, ...selector}}, spec: {containers}}};
+		} else if (reference.kind === 'DaemonSet') {
+			const selector = {app: labels.app ?? reference.name};
+			spec = {selector: {matchLabels: selector}, template: {metadata: {labels: {...labels, ...selector}}, spec: {containers}}};
+		} else {
+			spec = {backoffLimit: 0, template: {metadata: {labels: {app: labels.app ?? reference.name}}, spec: {restartPolicy: 'Never', containers}}};
+		}
+		const collection = path.slice(0, path.lastIndexOf('/'));
+		const answer = await this.api.request('POST', collection, {apiVersion: reference.apiVersion, kind: reference.kind, metadata, spec});
+		if (answer.status === 201 || answer.status === 200) {
+			this.ownerUids.set(path, answer.body.metadata.uid);
+			this.counts.creates++;
+			return;
+		}
+		if (answer.status !== 409) throw failure(`create ${reference.kind} ${namespace}/${reference.name}`, answer);
+		const current = await this.api.request('GET', path);
+		if (current.status !== 200) throw failure(`get ${reference.kind} ${namespace}/${reference.name}`, current);
+		this.ownerUids.set(path, current.body.metadata.uid);
 	}
 
 	private remember(key: string, object: KubeObject, answer: Answer, extra: Partial<Known> = {}): Known {
@@ -388,13 +470,15 @@ class Mirror {
 
 	private async create(key: string, desired: Desired, object: KubeObject): Promise<void> {
 		const {plural, namespace, name} = desired;
+		if (plural === 'pods') await this.ensureOwners(object);
 		const body = this.body(plural, object);
 		for (let attempt = 0; ; attempt++) {
 			const answer = await this.api.request('POST', collectionPath(plural, namespace), body);
 			if (answer.status === 201 || answer.status === 200) {
 				this.counts.creates++;
 				const whole = statusSubresource.has(plural) ? undefined : JSON.stringify(body);
-				this.remember(key, object, answer, {meta: metaJson(body), whole});
+				const job = (metadataOwners(object)).find(reference => reference.kind === 'Job');
+				this.remember(key, object, answer, {meta: metaJson(body), whole, createdMs: Date.now(), ...(job ? {jobPath: ownerPath('Job', namespace!, job.name)} : {})});
 				if (plural === 'gateways') this.onGatewayWritten?.();
 				return;
 			}
@@ -406,7 +490,7 @@ class Mirror {
 						await sleep(200);
 						continue;
 					}
-					this.remember(key, object, current, {meta: metaJson(current.body), status: undefined, whole: undefined});
+					this.remember(key, object, current, {meta: metaJson(current.body), status: undefined, whole: undefined, createdMs: Date.now()});
 					return;
 				}
 				if (current.status === 404) continue;
@@ -505,6 +589,13 @@ class Mirror {
 		if (answer.status !== 200 && answer.status !== 202 && answer.status !== 404 && answer.status !== 409) throw failure(`delete ${plural}/${name}`, answer);
 		this.counts.deletes++;
 		this.known.delete(key);
+		if (known?.jobPath) {
+			this.ownerUids.delete(known.jobPath);
+			this.ownerWrites.delete(known.jobPath);
+			const job = await this.api.request('DELETE', known.jobPath, {kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background'});
+			if (job.status !== 200 && job.status !== 202 && job.status !== 404) throw failure(`delete ${known.jobPath}`, job);
+			this.counts.deletes++;
+		}
 	}
 }
 
@@ -518,6 +609,17 @@ interface OwnerReference {
 }
 
 const ownerPlural: Record<string, string> = {Node: 'nodes', Deployment: 'deployments', StatefulSet: 'statefulsets'};
+/** Owners the model names but does not keep: this writer makes them on the server. */
+const ownerKinds = new Set(['ReplicaSet', 'DaemonSet', 'Job']);
+
+function ownerPath(kind: string, namespace: string, name: string): string {
+	const [group, plural] = kind === 'Job' ? ['batch/v1', 'jobs'] : ['apps/v1', kind === 'ReplicaSet' ? 'replicasets' : 'daemonsets'];
+	return `/apis/${group}/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}`;
+}
+
+function metadataOwners(object: KubeObject): OwnerReference[] {
+	return (object.metadata.ownerReferences as OwnerReference[] | undefined) ?? [];
+}
 
 function metaJson(body: {metadata?: unknown}): string {
 	const metadata = (body.metadata ?? {}) as {labels?: unknown; annotations?: unknown};
@@ -564,6 +666,57 @@ async function renewLease(api: ApiClient, node: string, state: Map<string, strin
 		else state.delete(node);
 	}
 	throw new LifeError(`lease ${node}: still conflicting after 5 tries`);
+}
+
+// ---- what others do on the server, fed back into the model ----
+
+/**
+ * The kubelet's and the workload controllers' side of what others write: a pod someone deleted (labwatch's
+ * delete action, kubectl) is Terminating until its kubelet confirms; here the model lets it go, so the
+ * simulator's controller replaces it and the mirror deletes it for good. A Deployment or StatefulSet whose
+ * pod template got `kubectl.kubernetes.io/restartedAt` (labwatch's restart) rolls its pods in the model.
+ * Polled (filler pods excluded): the objects concerned are the homelab's few dozen.
+ */
+async function syncFromServer(api: ApiClient, model: ClusterModel, mirror: Mirror): Promise<void> {
+	const listedMs = Date.now();
+	const pods = await api.request('GET', `/api/v1/pods?fieldSelector=${encodeURIComponent(`metadata.namespace!=${fillerNamespace}`)}`);
+	if (pods.status !== 200) throw failure('list pods', pods);
+	const seen = new Set<string>();
+	for (const pod of pods.body.items as KubeObject[]) {
+		const {namespace, name, uid} = pod.metadata;
+		const key = keyFor('pods', namespace, name);
+		seen.add(key);
+		const known = mirror.known.get(key);
+		if (!pod.metadata.deletionTimestamp || known?.uid !== uid || mirror.busy('pods', namespace, name)) continue;
+		if (model.get('pods', namespace, name)?.metadata.uid === known.modelUid) model.remove('pods', namespace, name);
+	}
+	for (const [key, known] of mirror.known) {
+		if (!key.startsWith('pods|') || seen.has(key) || (known.createdMs ?? Infinity) > listedMs) continue;
+		const [namespace, name] = key.slice('pods|'.length).split('/') as [string, string];
+		if (namespace === fillerNamespace || mirror.busy('pods', namespace, name)) continue;
+		// Deleted outright (--force): gone on the server, so gone in the model too.
+		if (model.get('pods', namespace, name)?.metadata.uid === known.modelUid) {
+			mirror.known.delete(key);
+			model.remove('pods', namespace, name);
+		}
+	}
+	for (const plural of ['deployments', 'statefulsets']) {
+		const list = await api.request('GET', `/apis/apps/v1/${plural}`);
+		if (list.status !== 200) throw failure(`list ${plural}`, list);
+		for (const object of list.body.items as KubeObject[]) {
+			const restartedAt = templateAnnotations(object)[restartedAtAnnotation];
+			const inModel = model.get(plural, object.metadata.namespace, object.metadata.name);
+			if (!restartedAt || !inModel || templateAnnotations(inModel)[restartedAtAnnotation] === restartedAt) continue;
+			model.update(plural, object.metadata.namespace, object.metadata.name, copy => {
+				const template = ((copy.spec as {template: {metadata?: {annotations?: Record<string, string>}}}).template);
+				template.metadata = {...template.metadata, annotations: {...template.metadata?.annotations, [restartedAtAnnotation]: restartedAt}};
+			});
+		}
+	}
+}
+
+function templateAnnotations(object: KubeObject): Record<string, string> {
+	return (object.spec as {template?: {metadata?: {annotations?: Record<string, string>}}} | undefined)?.template?.metadata?.annotations ?? {};
 }
 
 // ---- the Gateway's health check ----
@@ -718,6 +871,16 @@ export async function startClusterLife(options: ClusterLifeOptions): Promise<Clu
 			life.start();
 			stoppers.push(() => life.stop());
 		}
+		let syncing = false;
+		timers.push(setInterval(() => {
+			if (syncing) return;
+			syncing = true;
+			syncFromServer(api, model, mirror)
+				.catch(error => {
+					if (!api.closed) log(`life: ${spec.name}: ${(error as Error).message}`);
+				})
+				.finally(() => (syncing = false));
+		}, options.serverSyncMs ?? 2000));
 		if (options.churnPerSecond && options.churnPerSecond > 0) {
 			const churn = new SimChurn(model, options.churnPerSecond, seed.fillerKeys);
 			churn.start();
