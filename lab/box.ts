@@ -126,9 +126,26 @@ export async function up(options: BoxOptions, out = console.log, err = console.e
 	closeSync(log);
 	child.unref();
 	err(`starting the lab (supervisor pid ${child.pid}, log ${logPath})…`);
+	// Ctrl-C while waiting stops the lab too: the supervisor is in its own session and would go on alone.
+	let interrupted = false;
+	const interrupt = () => {
+		interrupted = true;
+	};
+	process.once('SIGINT', interrupt);
+	process.once('SIGTERM', interrupt);
 	const deadline = startedMs + options.readyTimeoutMs;
 	for (;;) {
 		await sleep(200);
+		if (interrupted) {
+			err('interrupted: stopping the lab');
+			const partial = readState(stateDir);
+			if (partial) for (const line of await cleanup(partial)) err(`  ${line}`);
+			else {
+				child.kill('SIGKILL');
+				rmSync(stateDir, {recursive: true, force: true});
+			}
+			return 130;
+		}
 		const state = readState(stateDir);
 		if (state?.phase === 'ready') {
 			printReady(state, out);

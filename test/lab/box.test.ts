@@ -6,7 +6,7 @@
 // its own --prefix and --state, so a lab a developer has running is never touched.
 import {test, type TestContext} from 'node:test';
 import assert from 'node:assert/strict';
-import {execFile, execFileSync} from 'node:child_process';
+import {execFile, execFileSync, spawn} from 'node:child_process';
 import {appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
@@ -227,6 +227,33 @@ test('lab in a box: a crashed lab (supervisor killed -9) takes its processes wit
 		assert.equal(existsSync(kubeconfigOut), false);
 		assert.equal(existsSync(configOut), true);
 		assertNothingLeft(fresh, stateDir);
+	} finally {
+		if (readState(stateDir)) await lab(['down', '--state', stateDir]);
+		rmSync(work, {recursive: true, force: true});
+	}
+});
+
+test('lab in a box: Ctrl-C while up waits stops the half-started lab and leaves nothing', {timeout: 120_000}, async t => {
+	if (!ready(t)) return;
+	const work = mkdtempSync(join(tmpdir(), 'labwatch-box-'));
+	const stateDir = join(work, 'lab');
+	const prefix = prefixFor('d');
+	try {
+		const child = spawn(process.execPath, ['--import', 'tsx', cli, 'up', '--state', stateDir, '--prefix', prefix], {cwd: root, stdio: ['ignore', 'pipe', 'pipe']});
+		let stderr = '';
+		child.stderr.on('data', chunk => (stderr += chunk));
+		const exited = new Promise<number | null>(done => child.on('exit', code => done(code)));
+		// Interrupted once the namespaces exist and the clusters are starting.
+		const starting = await waitFor('the lab starting', 60_000, () => {
+			const state = readState(stateDir);
+			return state && namespaces().includes(`${prefix}m2`) ? state : undefined;
+		});
+		child.kill('SIGINT');
+		assert.equal(await exited, 130, stderr);
+		assert.match(stderr, /interrupted: stopping the lab/);
+		assert.deepEqual(namespaces().filter(name => name.startsWith(prefix)), []);
+		assert.equal(isRunning(starting.supervisor), false);
+		assert.equal(existsSync(stateDir), false);
 	} finally {
 		if (readState(stateDir)) await lab(['down', '--state', stateDir]);
 		rmSync(work, {recursive: true, force: true});
