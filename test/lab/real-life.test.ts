@@ -326,7 +326,7 @@ test('labwatch check --json against the living lab: both clusters live, every no
 	}
 });
 
-test('life-cli: adopts what a previous writer left, prints one ready line, SIGTERM stops it and deletes its Gateway; ', {timeout: 90_000}, async t => {
+test('life-cli: adopts what a previous writer left, prints one ready line, SIGTERM stops it and deletes its Gateway', {timeout: 90_000}, async t => {
 	if (!needs(t, available, labReason)) return;
 	await lives.m1!.stop();
 	delete lives.m1;
