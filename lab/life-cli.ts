@@ -85,7 +85,7 @@ async function main(): Promise<void> {
 		if (stopping) return;
 		const message = (error as Error).message;
 		// A flag or the kubeconfig is wrong (exit 2), or the server refused the seed (exit 1).
-		const usage = error instanceof LifeError && /^--|no context|ENOENT/.test(message);
+		const usage = error instanceof LifeError && error.usage;
 		process.stderr.write(`life: ${usage ? '' : `${values.cluster}: `}${message}\n`);
 		process.exit(usage ? 2 : 1);
 	}

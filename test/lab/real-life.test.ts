@@ -5,13 +5,14 @@
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import {once} from 'node:events';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {KubeConfig, Watch} from '@kubernetes/client-node';
 import {execa} from 'execa';
+import {stringify} from 'yaml';
 import {ensureLabBinary} from '../../lab/build.js';
 import {startRealHomelab} from '../../lab/cluster.js';
 import {startClusterLife, type ClusterLife} from '../../lab/life.js';
@@ -325,7 +326,7 @@ test('labwatch check --json against the living lab: both clusters live, every no
 	}
 });
 
-test('life-cli: adopts what a previous writer left, prints one ready line, SIGTERM stops it and deletes its Gateway; bad flags exit 2', {timeout: 90_000}, async t => {
+test('life-cli: adopts what a previous writer left, prints one ready line, SIGTERM stops it and deletes its Gateway', {timeout: 90_000}, async t => {
 	if (!needs(t, available, labReason)) return;
 	await lives.m1!.stop();
 	delete lives.m1;
@@ -354,12 +355,21 @@ test('life-cli: adopts what a previous writer left, prints one ready line, SIGTE
 	assert.equal(code, 0, stderr);
 	assert.equal(stdout.trim().split('\n').length, 1, stdout);
 	assert.equal((await kubectl('kind-m1', 'get', 'gateways', '-n', 'submariner-operator', '-o', 'name')).trim(), '');
+});
 
+test('life-cli: a bad flag, kubeconfig or context is one line on stderr and exit 2, before anything is written', {timeout: 60_000}, async () => {
+	const kubeconfig = join(directory, 'bad-kubeconfig.yaml');
+	writeFileSync(kubeconfig, stringify({apiVersion: 'v1', kind: 'Config', clusters: [{name: 'c', cluster: {server: 'https://127.0.0.1:1'}}], users: [{name: 'u', user: {exec: {command: 'x'}}}], contexts: [{name: 'kind-m1', context: {cluster: 'c', user: 'u'}}, {name: 'plain', context: {cluster: 'c', user: 'none'}}]}));
+	const missing = join(directory, 'missing.yaml');
 	for (const [flags, message] of [
 		[['--context', 'kind-m1', '--cluster', 'm1'], /^life: --kubeconfig FILE is required$/],
-		[['--kubeconfig', homelab!.kubeconfigPath, '--context', 'kind-m1', '--cluster', 'm1', '--peer', 'nowhere'], /^life: --peer "nowhere": expected HOST:PORT/],
-		[['--kubeconfig', homelab!.kubeconfigPath, '--context', 'kind-m1', '--cluster', 'm9'], /^life: --cluster "m9": the simulator's homelab has m1, m2$/],
-		[['--kubeconfig', homelab!.kubeconfigPath, '--context', 'nope', '--cluster', 'm1'], /no context "nope"/],
+		[['--kubeconfig', kubeconfig, '--context', 'plain', '--cluster', 'm1', '--peer', 'nowhere'], /^life: --peer "nowhere": expected HOST:PORT/],
+		[['--kubeconfig', kubeconfig, '--context', 'plain', '--cluster', 'm1', '--pods', 'many'], /^life: --pods "many": expected an integer/],
+		[['--kubeconfig', kubeconfig, '--context', 'plain', '--cluster', 'm9'], /^life: --cluster "m9": the simulator's homelab has m1, m2$/],
+		[['--kubeconfig', kubeconfig, '--context', 'nope', '--cluster', 'm1'], /^life: .*bad-kubeconfig\.yaml: no context "nope" \(has: kind-m1, plain\)$/],
+		[['--kubeconfig', kubeconfig, '--context', 'kind-m1', '--cluster', 'm1'], /^life: .*: user u: exec and auth-provider credentials are not supported/],
+		[['--kubeconfig', missing, '--context', 'kind-m1', '--cluster', 'm1'], /^life: --kubeconfig .*missing\.yaml: ENOENT/],
+		[['--kubeconfig', kubeconfig, '--context', 'plain', '--cluster', 'm1', '--bogus'], /^life: Unknown option '--bogus'/],
 	] as const) {
 		const result = await execa(process.execPath, ['--import', 'tsx', join(root, 'lab/life-cli.ts'), ...flags], {cwd: root, reject: false});
 		assert.equal(result.exitCode, 2, `${flags.join(' ')}: ${result.stderr}`);
