@@ -68,21 +68,30 @@ export function namespacePids(netns: string): number[] {
 		.filter(pid => Number.isInteger(pid) && pid > 1);
 }
 
-/**
- * Kills whatever still runs in the namespaces, then deletes them (their veth ends and any iptables rules
- * go with them). Idempotent: a namespace that is not there is skipped.
- */
-export function deleteNamespaces(names: string[]): void {
-	const existing = new Set(listNamespaces());
-	for (const netns of names) {
-		if (!existing.has(netns)) continue;
-		for (const pid of namespacePids(netns)) {
-			try {
-				process.kill(pid, 'SIGKILL');
-			} catch {
-				// gone
-			}
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+	for (const pid of pids) {
+		try {
+			process.kill(pid, signal);
+		} catch {
+			// gone
 		}
-		ip(['netns', 'del', netns], true);
 	}
+}
+
+/**
+ * Ends whatever still runs in the namespaces (SIGTERM first, so a TUI started there restores its terminal;
+ * SIGKILL after graceMs), then deletes them (their veth ends and any iptables rules go with them).
+ * Idempotent: a namespace that is not there is skipped.
+ */
+export function deleteNamespaces(names: string[], graceMs = 2000): void {
+	const existing = new Set(listNamespaces());
+	const present = names.filter(netns => existing.has(netns));
+	const inside = () => present.flatMap(namespacePids);
+	signalAll(inside(), 'SIGTERM');
+	const deadline = Date.now() + graceMs;
+	while (inside().length > 0 && Date.now() < deadline) Atomics.wait(pause, 0, 0, 100);
+	signalAll(inside(), 'SIGKILL');
+	for (const netns of present) ip(['netns', 'del', netns], true);
 }

@@ -108,7 +108,7 @@ test('lab in a box: up, the TUI in m1\'s namespace, p y cuts (m2 unreachable ≤
 			'env -u CI -u CONTINUOUS_INTEGRATION',
 			`XDG_STATE_HOME=${quote(drillState)}`,
 			...execArgvOf(state).map(quote),
-			'; sleep 60',
+			'; echo "labwatch-exit=$?"; sleep 60',
 		].join(' ');
 		tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', command);
 		const screen = () => tmux('capture-pane', '-p', '-t', session);
@@ -142,7 +142,7 @@ test('lab in a box: up, the TUI in m1\'s namespace, p y cuts (m2 unreachable ≤
 			return / HEALED /.test(text) && /OK 2\/2 clusters live/.test(text) && /→m2 connected/.test(text);
 		}, screen);
 		assert.doesNotMatch(execFileSync('ip', ['netns', 'exec', m1!.netns, 'iptables', '-w', '-S'], {encoding: 'utf8'}), /LABWATCH/);
-		tmux('send-keys', '-t', session, 'q');
+		// The TUI stays open: `down` ends it too (it runs in the lab's namespace), with SIGTERM first.
 
 		// The report: every signal detected and recovered, with its time.
 		const drills = execFileSync(process.execPath, [bin, 'drills'], {encoding: 'utf8', env: {...process.env, XDG_STATE_HOME: drillState}});
@@ -163,6 +163,9 @@ test('lab in a box: up, the TUI in m1\'s namespace, p y cuts (m2 unreachable ≤
 		assert.equal(stopped.code, 0, stopped.stderr);
 		assert.match(stopped.stdout, new RegExp(`deleted network namespaces ${prefix}m1, ${prefix}m2`));
 		assertNothingLeft(state, stateDir);
+		const exit = await waitFor('the TUI ended by down', 10_000, () => /labwatch-exit=(\d+)/.exec(screen())?.[1], screen);
+		assert.notEqual(exit, '137', 'ended by SIGTERM (its handler restores the terminal), not SIGKILL');
+		t.diagnostic(`the TUI in m1 exited ${exit} when down deleted the namespace`);
 		const after = await lab(['status', '--state', stateDir]);
 		assert.equal(after.code, 3);
 		assert.match(after.stdout, /no lab in/);
