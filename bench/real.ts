@@ -368,9 +368,10 @@ async function realLatency(lab: Lab, ctx: RealContext): Promise<void> {
 		const {pane} = await openTui(lab, `latency-${total}`);
 		const watches = clusterNames.map(name => kubectlWatch(lab.kubeconfig, `kind-${name}`));
 		// The background: annotation-only changes round-robin over all pods (as the simulator's churn), minus
-		// the probes' share. The probes: a restart count on a pod in view, two a second, clusters in turn.
+		// the probes' share. The probes: a restart count on a pod in view, two a second in all, clusters in
+		// turn, at jittered intervals (a fixed 250 ms would lock step with labwatch's 4-frames-a-second cap).
 		const probeEveryMs = 500;
-		const background = Math.max(0, total / 2 - 1000 / probeEveryMs / 2);
+		const background = Math.max(0, total / 2 - 1000 / probeEveryMs / clusterNames.length);
 		const churns = background > 0 ? lab.clients.map(client => churn(client, lab.pods, background)) : [];
 		const undo = onCleanup(async () => void (await Promise.all(churns.map(each => each.stop()))));
 		const probes: Probe[] = [];
@@ -391,7 +392,7 @@ async function realLatency(lab: Lab, ctx: RealContext): Promise<void> {
 				probes.push({cluster: clusterNames[clusterIndex]!, name, stampMs});
 				writes.push(restartPod(lab.clients[clusterIndex]!, name, restarts, stampMs, startedAt).catch(error => failures.push(String(error))));
 				count++;
-				await sleep(probeEveryMs / clusterNames.length);
+				await sleep(probeEveryMs * (0.6 + Math.random() * 0.8));
 			}
 			const toMs = Date.now();
 			await Promise.all(writes);
