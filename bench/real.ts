@@ -39,7 +39,7 @@ import {
 	type Pane,
 	type TraceEvent,
 } from './lib.js';
-import {ApiClient, churn, kubectlWatchColumns, parseKubectlWatchLine, podName, restartPod, seedPods} from './real-api.js';
+import {ApiClient, churn, kubectlWatchColumns, parseKubectlWatchLine, podName, restartPod, seedPods, stampPod} from './real-api.js';
 
 export const realParts = ['real-start', 'real-idle', 'real-churn', 'real-latency'] as const;
 export type RealPart = (typeof realParts)[number];
@@ -84,6 +84,8 @@ interface Lab {
 	kubeconfig: string;
 	pods: number;
 	seededAtMs: number;
+	/** Probes written so far on this lab: each probe's restart count differs from the last one on its pod, across runs too. */
+	probes: number;
 	directory: string;
 }
 
@@ -143,7 +145,7 @@ async function startLab(pods: number, ctx: RealContext): Promise<Lab> {
 				hosts: Object.fromEntries(clusterNames.map((name, index) => [name, {memory: '64GiB', address: `127.0.0.${index + 1}`}])),
 			}),
 		);
-		const lab: Lab = {homelab, clients, config, kubeconfig: homelab.kubeconfigPath, pods, seededAtMs: Date.now(), directory};
+		const lab: Lab = {homelab, clients, config, kubeconfig: homelab.kubeconfigPath, pods, seededAtMs: Date.now(), directory, probes: 0};
 		const memory = labMemory(lab);
 		ctx.raw[`realLab${pods}`] = {labMs, info: homelab.clusters.map(cluster => ({name: cluster.name, ...cluster.info})), seeds, seedMs, memoryAfterSeed: memory};
 		const both = (2 * pods) / (seedMs / 1000);
@@ -319,6 +321,20 @@ function kubectlWatch(kubeconfig: string, context: string): {seen: KubectlSeen[]
 	};
 }
 
+/** Writes an annotation-only change to `name` until the watch prints it; resolves with how long that took. */
+async function kubectlReady(watch: {seen: KubectlSeen[]; stderr(): string}, client: ApiClient, name: string, timeoutMs = 180_000): Promise<number> {
+	const startedMs = Date.now();
+	const written = new Set<number>();
+	while (Date.now() - startedMs < timeoutMs) {
+		const stampMs = Date.now();
+		written.add(stampMs);
+		await stampPod(client, name, stampMs);
+		await sleep(500);
+		if (watch.seen.some(line => line.name === name && written.has(line.stampMs))) return Date.now() - startedMs;
+	}
+	throw new Error(`kubectl get pods -A -w printed nothing in ${timeoutMs / 1000} s; its stderr: ${watch.stderr().trim().split('\n').at(-1) ?? ''}`);
+}
+
 export interface Probe {
 	cluster: string;
 	name: string;
@@ -372,17 +388,22 @@ async function realLatency(lab: Lab, ctx: RealContext): Promise<void> {
 		// turn, at jittered intervals (a fixed 250 ms would lock step with labwatch's 4-frames-a-second cap).
 		const probeEveryMs = 500;
 		const background = Math.max(0, total / 2 - 1000 / probeEveryMs / clusterNames.length);
-		const churns = background > 0 ? lab.clients.map(client => churn(client, lab.pods, background)) : [];
+		let churns: Array<ReturnType<typeof churn>> = [];
 		const undo = onCleanup(async () => void (await Promise.all(churns.map(each => each.stop()))));
 		const probes: Probe[] = [];
 		const failures: string[] = [];
 		try {
+			// kubectl lists every pod before it watches (seconds at 10,000 pods on a busy machine): the window
+			// opens once each watch has printed a change, so its start-up is not counted as event latency.
+			const readyMs = await Promise.all(watches.map((watch, index) => kubectlReady(watch, lab.clients[index]!, podName(lab.pods - 1))));
+			ctx.raw[`realKubectlReady${lab.pods}at${total}`] = readyMs;
+			churns = background > 0 ? lab.clients.map(client => churn(client, lab.pods, background)) : [];
 			await sleep(ctx.d(3000, 2000));
 			const fromMs = Date.now();
 			const startedAt = new Date(lab.seededAtMs).toISOString();
-			let count = 0;
 			const writes: Array<Promise<unknown>> = [];
 			while (Date.now() - fromMs < ctx.d(30_000, 10_000)) {
+				const count = lab.probes++;
 				const clusterIndex = count % clusterNames.length;
 				const round = Math.floor(count / clusterNames.length);
 				const name = podName(round % onScreenPods);
@@ -391,7 +412,6 @@ async function realLatency(lab: Lab, ctx: RealContext): Promise<void> {
 				const stampMs = Date.now();
 				probes.push({cluster: clusterNames[clusterIndex]!, name, stampMs});
 				writes.push(restartPod(lab.clients[clusterIndex]!, name, restarts, stampMs, startedAt).catch(error => failures.push(String(error))));
-				count++;
 				await sleep(probeEveryMs * (0.6 + Math.random() * 0.8));
 			}
 			const toMs = Date.now();
