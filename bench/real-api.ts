@@ -14,17 +14,11 @@ export interface Credentials {
 	key: Buffer;
 }
 
-interface NamedEntry<T> {
-	name: string;
-	[key: string]: unknown;
-	value?: T;
-}
-
 export function credentialsFor(kubeconfigPath: string, context: string): Credentials {
 	const file = parse(readFileSync(kubeconfigPath, 'utf8')) as {
-		contexts?: Array<NamedEntry<never> & {context?: {cluster?: string; user?: string}}>;
-		clusters?: Array<NamedEntry<never> & {cluster?: {server?: string; 'certificate-authority-data'?: string}}>;
-		users?: Array<NamedEntry<never> & {user?: {'client-certificate-data'?: string; 'client-key-data'?: string}}>;
+		contexts?: Array<{name: string; context?: {cluster?: string; user?: string}}>;
+		clusters?: Array<{name: string; cluster?: {server?: string; 'certificate-authority-data'?: string}}>;
+		users?: Array<{name: string; user?: {'client-certificate-data'?: string; 'client-key-data'?: string}}>;
 	};
 	const entry = file.contexts?.find(each => each.name === context)?.context;
 	if (!entry) throw new Error(`${kubeconfigPath}: no context ${context}`);
@@ -280,10 +274,11 @@ export function restartPod(client: ApiClient, name: string, restarts: number, st
 	});
 }
 
-/** Round-robin annotation patches at `perSecond`, until stopped; counts what was written and what failed. */
-export function churn(client: ApiClient, pods: number, perSecond: number): {stop(): Promise<{sent: number; failed: number}>} {
+/** Round-robin annotation patches at `perSecond`, until stopped; counts what was written and what failed (and why, once). */
+export function churn(client: ApiClient, pods: number, perSecond: number): {stop(): Promise<{sent: number; failed: number; firstError?: string}>} {
 	let sent = 0;
 	let failed = 0;
+	let firstError: string | undefined;
 	let index = 0;
 	let budget = 0;
 	let lastMs = Date.now();
@@ -298,7 +293,10 @@ export function churn(client: ApiClient, pods: number, perSecond: number): {stop
 			if (inFlight.size >= 64) continue;
 			const write = stampPod(client, podName(index++ % pods), Date.now()).then(
 				() => void sent++,
-				() => void failed++,
+				(error: unknown) => {
+					failed++;
+					firstError ??= error instanceof Error ? error.message : String(error);
+				},
 			);
 			inFlight.add(write);
 			void write.finally(() => inFlight.delete(write));
@@ -308,7 +306,7 @@ export function churn(client: ApiClient, pods: number, perSecond: number): {stop
 		async stop() {
 			clearInterval(timer);
 			await Promise.allSettled([...inFlight]);
-			return {sent, failed};
+			return {sent, failed, ...(firstError ? {firstError} : {})};
 		},
 	};
 }

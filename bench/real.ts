@@ -270,6 +270,8 @@ async function realChurn(lab: Lab, ctx: RealContext): Promise<void> {
 		const size = tag(lab.pods);
 		const writtenTotal = written.reduce((sum, each) => sum + each.sent, 0);
 		const failed = written.reduce((sum, each) => sum + each.failed, 0);
+		const why = written.find(each => each.firstError)?.firstError;
+		if (why) console.log(`  ${failed} churn writes failed, the first: ${why}`);
 		ctx.raw[`realChurn${lab.pods}`] = {...result, keys, apiCpu, written};
 		ctx.series('real-churn', `CPU at 100 events/s (${size} pods, real apiservers), per window`, '% core', result.slices);
 		ctx.row({measurement: 'real-churn', metric: `CPU at 100 events/s, whole window (${size})`, unit: '% core', value: result.cpuPercent, goal: '<= 5 %', met: result.cpuPercent <= 5});
