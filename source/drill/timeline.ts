@@ -193,7 +193,8 @@ export class TimelineRecorder {
 	}
 
 	timeline(): TimelineMark[] {
-		return [...this.marks];
+		// In time order: a share window's mark is timed at its first answer, before marks pushed earlier.
+		return [...this.marks].sort((a, b) => a.atMs - b.atMs);
 	}
 
 	report(): TimelineReport {

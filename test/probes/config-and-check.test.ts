@@ -91,7 +91,7 @@ test('check --demo --json: probes of the simulator and a checklist with passed, 
 	const result = await labwatch(['check', '--demo', '--json']);
 	assert.ok(result.code !== null && result.code <= 1, result.stderr);
 	const report = JSON.parse(result.stdout);
-	assert.deepEqual(report.probes.map((probe: any) => [probe.name, probe.status]), [['m1-api', 'OK'], ['m1-tcp', 'OK'], ['m2-api', 'OK']]);
+	assert.deepEqual(report.probes.map((probe: any) => [probe.name, probe.status]), [['m1-api', 'OK'], ['m1-tcp', 'OK'], ['m2-api', 'OK'], ['api', 'OK']]);
 	for (const item of report.phases) {
 		assert.deepEqual(Object.keys(item), ['phase', 'criterion', 'status', 'evidence']);
 		assert.ok(['passed', 'failed', 'unknown'].includes(item.status));
