@@ -6,7 +6,7 @@ import {randomBytes} from 'node:crypto';
 import type {ProbeTargetConfig} from '../config/schema.js';
 import type {ProbeFromConfig} from '../config/probe-options.js';
 import {formatDurationMs} from '../config/duration.js';
-import {terminalSafe} from '../text/terminal-safe.js';
+import {terminalSafe, terminalSafeLines} from '../text/terminal-safe.js';
 import {markerReading} from './marker.js';
 import type {ProbeResult} from './types.js';
 
@@ -96,14 +96,15 @@ export function parseCheckOutput(stdout: string): {body: string; status?: number
 /** kubectl's and the check's complaints in a few words: the first line that says something, made safe. */
 export function fromErrorWords(stderr: string, context: {from: ProbeFromConfig; exitCode?: number}): string {
 	const {from} = context;
-	const text = terminalSafe(stderr.replace(/\r/g, '')).trim();
+	const text = terminalSafeLines(stderr.replace(/\r\n?/g, '\n')).trim();
 	const where = from.via === 'exec' ? `${from.namespace}/${from.pod}` : `${from.namespace}/labwatch-probe`;
 	if (/pods? "[^"]*" not found/i.test(text) || /NotFound/.test(text) && from.via === 'exec') return `pod ${where} not found`;
 	if (/container .*not (found|valid)/i.test(text) || /is not valid for pod/i.test(text)) return `container ${from.via === 'exec' ? (from.container ?? '') : ''} not found in ${where}`.replace('container  ', 'container ');
 	if (/does not have a host assigned|unable to upgrade connection|no kubelet|error dialing backend|connect: connection refused.*10250|proxy error/i.test(text))
 		return 'exec: no kubelet answers for the pod (is it scheduled and its node up?)';
 	if (/context "[^"]*" does not exist/i.test(text)) return `kubeconfig has no context ${JSON.stringify(text.match(/context "([^"]*)"/)?.[1] ?? '')}`.slice(0, 200);
-	if (/Unable to connect to the server|connection refused|no such host|i\/o timeout/i.test(text)) return `cannot reach the cluster's API: ${firstLine(text)}`.slice(0, 200);
+	// kubectl's own connection to the API server, not the check's connection inside the pod.
+	if (/Unable to connect to the server|The connection to the server .* was refused|^error: .*dial tcp .*(connection refused|no such host|i\/o timeout)/im.test(text)) return `cannot reach the cluster's API: ${firstLine(text)}`.slice(0, 200);
 	if (/forbidden/i.test(text)) return `forbidden: ${firstLine(text)}`.slice(0, 200);
 	// The check's own words (curl, wget, nc), before kubectl's "command terminated with exit code N".
 	const lines = text.split('\n').map(line => line.trim()).filter(line => line && !/^command terminated with exit code/.test(line));
