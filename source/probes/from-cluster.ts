@@ -70,7 +70,7 @@ export function fromArgv(probe: ProbeTargetConfig, from: ProbeFromConfig, timeou
 		from.namespace,
 		`--image=${from.image}`,
 		'--restart=Never',
-		'--rm',
+		// Not --rm: a pod that did not start is looked at (why not?) and then deleted by labwatch, every run.
 		'--attach',
 		'--quiet',
 		`--pod-running-timeout=${Math.ceil(from.startTimeout / 1000)}s`,
@@ -94,14 +94,18 @@ export function parseCheckOutput(stdout: string): {body: string; status?: number
 }
 
 /** kubectl's and the check's complaints in a few words: the first line that says something, made safe. */
-export function fromErrorWords(stderr: string, context: {from: ProbeFromConfig; exitCode?: number}): string {
+export function fromErrorWords(stderr: string, context: {from: ProbeFromConfig; exitCode?: number; pod?: string}): string {
 	const {from} = context;
 	const text = terminalSafeLines(stderr.replace(/\r\n?/g, '\n')).trim();
-	const where = from.via === 'exec' ? `${from.namespace}/${from.pod}` : `${from.namespace}/labwatch-probe`;
-	if (/pods? "[^"]*" not found/i.test(text) || /NotFound/.test(text) && from.via === 'exec') return `pod ${where} not found`;
-	if (/container .*not (found|valid)/i.test(text) || /is not valid for pod/i.test(text)) return `container ${from.via === 'exec' ? (from.container ?? '') : ''} not found in ${where}`.replace('container  ', 'container ');
-	if (/does not have a host assigned|unable to upgrade connection|no kubelet|error dialing backend|connect: connection refused.*10250|proxy error/i.test(text))
-		return 'exec: no kubelet answers for the pod (is it scheduled and its node up?)';
+	const pod = context.pod ?? (from.via === 'exec' ? from.pod : 'labwatch-probe');
+	const where = `${from.namespace}/${pod}`;
+	const notFound = /pods? "([^"]*)" not found/i.exec(text)?.[1];
+	// The API server proxies exec to the pod's kubelet: a pod on a node it does not know reads "pods <node> not found".
+	if (notFound !== undefined) return notFound === pod ? `pod ${where} not found` : `exec: no kubelet answers for ${where} (its node ${notFound.slice(0, 64)} is not known)`;
+	const container = /container (\S+) is not valid for pod/i.exec(text)?.[1];
+	if (container !== undefined) return `container ${container.slice(0, 64)} not found in ${where}`;
+	if (/does not have a host assigned/i.test(text)) return `exec: pod ${where} is on no node (not scheduled: no kubelet runs it)`;
+	if (/no preferred addresses found|unable to upgrade connection|error dialing backend|proxy error/i.test(text)) return `exec: no kubelet answers for ${where} (${firstLine(text).replace(/^Error from server[^:]*: /, '').slice(0, 80)})`;
 	if (/context "[^"]*" does not exist/i.test(text)) return `kubeconfig has no context ${JSON.stringify(text.match(/context "([^"]*)"/)?.[1] ?? '')}`.slice(0, 200);
 	// kubectl's own connection to the API server, not the check's connection inside the pod.
 	if (/Unable to connect to the server|The connection to the server .* was refused|^error: .*dial tcp .*(connection refused|no such host|i\/o timeout)/im.test(text)) return `cannot reach the cluster's API: ${firstLine(text)}`.slice(0, 200);
@@ -146,24 +150,16 @@ export async function runFromCluster(probe: ProbeTargetConfig, from: ProbeFromCo
 	const stdout = String(result.stdout ?? '');
 	const stderr = String(result.stderr ?? '');
 	if ((result as {code?: string}).code === 'ENOENT') return {atMs, ok: false, error: `${target.kubectl ?? 'kubectl'} not found`};
-	if (result.timedOut || (result.isTerminated && result.exitCode === undefined)) {
-		let why = `no answer within ${formatDurationMs(deadlineMs)}`;
-		if (podName) why = (await podStartWords(target, from.namespace, podName)) ?? why;
-		// A pod left by a run that hung: removed now, not when its own --rm would have.
-		if (podName) await deletePod(target, from.namespace, podName);
-		return {atMs, ok: false, error: why};
-	}
+	const hung = result.timedOut || (result.isTerminated && result.exitCode === undefined);
+	// kubectl run's pod-start failures, in words a person acts on, read before the pod is deleted.
+	const startFailed = podName !== undefined && (hung || (result.exitCode !== 0 && /timed out waiting|pod-running-timeout|ImagePull|ErrImage/i.test(stderr)));
+	const startWords = startFailed ? await podStartWords(target, from.namespace, podName) : undefined;
+	// Every pod this run made goes, whether it answered, failed or hung.
+	if (podName) await deletePod(target, from.namespace, podName);
+	if (hung) return {atMs, ok: false, error: startWords ?? `no answer within ${formatDurationMs(deadlineMs)}`};
 	if (result.isMaxBuffer) return {atMs, ok: false, error: `the check printed more than ${maxFromOutputBytes / 1024} KiB`};
 	const parsed = parseCheckOutput(stdout);
-	if (result.exitCode !== 0) {
-		// kubectl run's pod-start failures, in words a person acts on.
-		if (podName && /timed out waiting|pod-running-timeout|ImagePull|ErrImage/i.test(stderr)) {
-			const why = await podStartWords(target, from.namespace, podName);
-			await deletePod(target, from.namespace, podName);
-			return {atMs, ok: false, error: why ?? fromErrorWords(stderr, {from, exitCode: result.exitCode})};
-		}
-		return {atMs, ok: false, error: fromErrorWords(stderr, {from, exitCode: result.exitCode})};
-	}
+	if (result.exitCode !== 0) return {atMs, ok: false, error: startWords ?? fromErrorWords(stderr, {from, exitCode: result.exitCode, ...(podName ? {pod: podName} : {})})};
 	const status = parsed.status;
 	// Inside timing when the check gave it; around `kubectl exec` otherwise; a pod's start is no latency at all.
 	const timing: Pick<ProbeResult, 'latencyMs' | 'latencyFrom'> =

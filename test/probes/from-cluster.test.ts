@@ -61,7 +61,7 @@ test('argv: a TCP check, a user command with placeholders, a short-lived pod', (
 	const argv = fromArgv(pod, pod.from!, 2000, {context: 'kind-m2'}, 'labwatch-probe-m1-from-m2-abc123');
 	assert.deepEqual(argv.slice(0, argv.indexOf('--') + 2), [
 		'kubectl', '--context', 'kind-m2', 'run', 'labwatch-probe-m1-from-m2-abc123', '-n', 'default', '--image=curlimages/curl:8.10.1',
-		'--restart=Never', '--rm', '--attach', '--quiet', '--pod-running-timeout=20s',
+		'--restart=Never', '--attach', '--quiet', '--pod-running-timeout=20s',
 		'--labels=app.kubernetes.io/managed-by=labwatch,labwatch/probe=m1-from-m2', '--command', '--', 'sh',
 	]);
 });
@@ -91,7 +91,11 @@ test('words: kubectl and the check, in a few words, made safe', () => {
 	const from = probeTargetSchema.parse({name: 'p', http: 'http://x/', from: {...exec, container: 'main'}}).from!;
 	assert.equal(fromErrorWords('Error from server (NotFound): pods "toolbox" not found\n', {from}), 'pod data/toolbox not found');
 	assert.equal(fromErrorWords('error: container main is not valid for pod toolbox\n', {from}), 'container main not found in data/toolbox');
-	assert.equal(fromErrorWords('error: unable to upgrade connection: pod does not exist\n', {from}), 'exec: no kubelet answers for the pod (is it scheduled and its node up?)');
+	assert.equal(fromErrorWords('error: unable to upgrade connection: pod does not exist\n', {from}), 'exec: no kubelet answers for data/toolbox (unable to upgrade connection: pod does not exist)');
+	// What a kube-apiserver without kubelets says (seen on the lab's), each in words.
+	assert.equal(fromErrorWords('Error from server (BadRequest): pod toolbox does not have a host assigned\n', {from}), 'exec: pod data/toolbox is on no node (not scheduled: no kubelet runs it)');
+	assert.equal(fromErrorWords('Error from server: no preferred addresses found; known addresses: []\n', {from}), 'exec: no kubelet answers for data/toolbox (no preferred addresses found; known addresses: [])');
+	assert.equal(fromErrorWords('Error from server (NotFound): pods "m2-worker" not found\n', {from}), 'exec: no kubelet answers for data/toolbox (its node m2-worker is not known)');
 	assert.equal(fromErrorWords('wget: can\'t connect to remote host (10.0.0.1): Connection refused\ncommand terminated with exit code 1\n', {from}), "wget: can't connect to remote host (10.0.0.1): Connection refused");
 	assert.equal(fromErrorWords('The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?\n', {from}), "cannot reach the cluster's API: The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?");
 	assert.equal(fromErrorWords('curl: (28) Connection timed out after 2001 milliseconds\ncommand terminated with exit code 28\n', {from}), 'curl: (28) Connection timed out after 2001 milliseconds');
@@ -120,7 +124,10 @@ test('a short-lived pod: the check runs, no latency claimed unless measured insi
 	const pod = probe({http: `${url}/healthz`, from: {via: 'pod', cluster: 'm2', namespace: 'default', image: 'busybox:1.36', command: ['cat', '/dev/null']}});
 	const result = await runProbeOnce(pod, {kubectl: () => target});
 	assert.deepEqual([result.ok, result.latencyMs, result.latencyFrom], [true, undefined, undefined]);
-	assert.match(lastArgv(), /run labwatch-probe-m1-from-m2-[0-9a-f]{6} -n default --image=busybox:1\.36 --restart=Never --rm --attach/);
+	const [run, remove] = calls().slice(-2);
+	const name = /run (labwatch-probe-m1-from-m2-[0-9a-f]{6}) -n default --image=busybox:1\.36 --restart=Never --attach/.exec(run!)?.[1];
+	assert.ok(name, run);
+	assert.match(remove!, new RegExp(`delete pod ${name} -n default --ignore-not-found`), 'the pod goes after the run');
 });
 
 test('a probe that cannot run says why: kubectl missing, pod missing, image pull failed', async () => {
