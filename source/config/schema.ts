@@ -138,6 +138,8 @@ export const probeTargetSchema = z
 		if ((probe.http === undefined) === (probe.tcp === undefined)) ctx.addIssue({code: 'custom', path: ['http'], message: 'expected exactly one of http: or tcp:'});
 		if (probe.marker && probe.http === undefined) ctx.addIssue({code: 'custom', path: ['marker'], message: 'a marker reads an HTTP answer: expected http:'});
 		if (probe.marker?.header !== undefined && probe.from) ctx.addIssue({code: 'custom', path: ['marker', 'header'], message: 'a probe run with from: sees the body only: use marker.json'});
+		// Every run of a pod probe creates (and deletes) a pod: not every few seconds.
+		if (probe.from?.via === 'pod' && probe.interval < 30_000) ctx.addIssue({code: 'custom', path: ['interval'], message: 'a probe with from.via: pod starts a pod every run: expected an interval of 30s or more'});
 	});
 
 const gib = 2 ** 30;

@@ -39,7 +39,7 @@ test('kubectl exec and kubectl run against a real apiserver without kubelets: ea
 		{name: 'missing', from: exec({pod: 'postgres-0'})},
 		{name: 'container', from: exec({container: 'sidecar'})},
 		{name: 'pod', from: {via: 'pod', cluster: 'm2', namespace: 'data', image: 'busybox:1.36', startTimeout: '2s'}},
-	].map(fields => probeTargetSchema.parse({http: 'http://10.43.0.10:8080/healthz', timeout: '1s', ...fields}));
+	].map(fields => probeTargetSchema.parse({http: 'http://10.43.0.10:8080/healthz', timeout: '1s', interval: '30s', ...fields}));
 	const runner = new ProbeRunner({probes, kubectl: kubectlTargets(config), onChange: () => undefined});
 	const statuses = await runner.runAllOnce();
 	const errors = Object.fromEntries(statuses.map(status => [status.name, status.last?.error]));

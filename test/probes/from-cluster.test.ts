@@ -36,7 +36,7 @@ after(() => {
 	rmSync(directory, {recursive: true, force: true});
 });
 
-const probe = (fields: Record<string, unknown>) => probeTargetSchema.parse({name: 'm1-from-m2', timeout: '2s', ...fields});
+const probe = (fields: Record<string, unknown>) => probeTargetSchema.parse({name: 'm1-from-m2', timeout: '2s', interval: '30s', ...fields});
 const exec = {via: 'exec', cluster: 'm2', namespace: 'data', pod: 'toolbox'};
 const target = {context: 'kind-m2', kubeconfig: '/home/me/.kube/config-m2', kubectl: fake};
 const calls = () => readFileSync(log, 'utf8').trim().split('\n').map(line => line.trim());
@@ -77,6 +77,7 @@ test('config: from names a configured cluster, a valid pod, image and command; m
 	assert.match(bad({via: 'pod', cluster: 'm2', namespace: 'default', image: 'a b'}), /from\.image: expected an image like busybox:1\.36/);
 	assert.match(bad({...exec, command: []}), /from\.command/);
 	assert.match(bad(exec, {marker: {header: 'X-Served-By'}}), /marker\.header: a probe run with from: sees the body only: use marker\.json/);
+	assert.match(bad({via: 'pod', cluster: 'm2', namespace: 'default', image: 'busybox:1.36'}, {interval: '5s'}), /interval: a probe with from\.via: pod starts a pod every run: expected an interval of 30s or more/);
 	const resolve = kubectlTargets({kubeconfig: '/k/all', clusters: {m1: {context: 'c1'}, m2: {context: 'c2', kubeconfig: '/k/m2'}}});
 	assert.deepEqual([resolve('m1'), resolve('m2'), resolve('m3')], [{context: 'c1', kubeconfig: '/k/all'}, {context: 'c2', kubeconfig: '/k/m2'}, undefined]);
 });
