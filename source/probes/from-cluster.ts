@@ -113,7 +113,7 @@ export function fromErrorWords(stderr: string, context: {from: ProbeFromConfig; 
 	// The check's own words (curl, wget, nc), before kubectl's "command terminated with exit code N".
 	const lines = text.split('\n').map(line => line.trim()).filter(line => line && !/^command terminated with exit code/.test(line));
 	const check = lines[0];
-	if (check) return check.replace(/^(curl|wget|nc): /, '$1: ').replace(/^error: /, '').slice(0, 200);
+	if (check) return check.replace(/^error: /, '').slice(0, 200);
 	return context.exitCode === undefined ? 'failed' : `exit ${context.exitCode}`;
 }
 
