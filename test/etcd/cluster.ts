@@ -1,0 +1,90 @@
+// Three real Debian etcd members on loopback for the etcd drill's tests: distinct ports, a temp dir each, the
+// kind defaults for timing (heartbeat 100 ms, election 1 s). Stopped and started through member.sh by the drill's
+// `via: local` commands; t.after kills every process whose command line names the temp dir (members and timers).
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {createServer} from 'node:net';
+import {execFileSync} from 'node:child_process';
+import type {TestContext} from 'node:test';
+
+export const memberScript = new URL('member.sh', import.meta.url).pathname;
+
+export interface TestMember {
+	name: string;
+	url: string;
+	via: 'local';
+	stop: string[];
+	start: string[];
+}
+
+export interface TestEtcd {
+	dir: string;
+	members: TestMember[];
+	pid(name: string): number | undefined;
+	/** Every process whose command line names the temp dir (members, timers), by pid. */
+	ours(): number[];
+}
+
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as {port: number}).port;
+	await new Promise<void>(resolve => server.close(() => resolve()));
+	return port;
+}
+
+function oursIn(dir: string): number[] {
+	const pids: number[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+		try {
+			if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) pids.push(Number(entry));
+		} catch {
+			// gone
+		}
+	}
+	return pids;
+}
+
+export async function startTestEtcd(t: TestContext, options: {count?: number; stopSignal?: string} = {}): Promise<TestEtcd> {
+	const dir = mkdtempSync(join(tmpdir(), 'labwatch-etcd-'));
+	const count = options.count ?? 3;
+	const ports: Array<{client: number; peer: number}> = [];
+	for (let index = 0; index < count; index++) ports.push({client: await freePort(), peer: await freePort()});
+	const names = ports.map((_, index) => `etcd-${index}`);
+	const cluster = names.map((name, index) => `${name}=http://127.0.0.1:${ports[index]!.peer}`).join(',');
+	const members: TestMember[] = names.map((name, index) => ({
+		name,
+		url: `http://127.0.0.1:${ports[index]!.client}`,
+		via: 'local',
+		stop: [memberScript, 'stop', join(dir, name), ...(options.stopSignal ? [options.stopSignal] : [])],
+		start: [memberScript, 'start', join(dir, name), name, String(ports[index]!.client), String(ports[index]!.peer), cluster],
+	}));
+	t.after(() => {
+		// Timers first (a sleeping timer would start a member after the test), then the members.
+		for (let round = 0; round < 3; round++) {
+			for (const pid of oursIn(dir)) {
+				try {
+					process.kill(pid, 'SIGKILL');
+				} catch {
+					// gone already
+				}
+			}
+		}
+		rmSync(dir, {recursive: true, force: true});
+	});
+	for (const member of members) execFileSync(member.start[0]!, member.start.slice(1), {stdio: 'ignore'});
+	return {
+		dir,
+		members,
+		pid(name) {
+			try {
+				return Number(readFileSync(join(dir, name, 'pid'), 'utf8').trim());
+			} catch {
+				return undefined;
+			}
+		},
+		ours: () => oursIn(dir),
+	};
+}

@@ -1,0 +1,124 @@
+// The etcd drill against three real Debian etcd members on loopback (test/etcd/member.sh): the leader is found,
+// stopping it shows a new leader in the timeline, stopping a second loses quorum, the heal brings all back, the
+// dry run runs nothing, and every command is journaled.
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {validateConfig} from '../../source/config/load.js';
+import {EtcdPoller} from '../../source/etcd/poller.js';
+import {EtcdDrill} from '../../source/etcd/drill.js';
+import type {EtcdStatus} from '../../source/etcd/types.js';
+import {hasCommand, needs} from '../support/infra.js';
+import {startTestEtcd, type TestMember} from './cluster.js';
+
+export function etcdConfig(members: TestMember[], extra: Record<string, unknown> = {}) {
+	return validateConfig(
+		{
+			clusters: {m1: {context: 'kind-m1-cluster', host: 'm1'}},
+			hosts: {m1: {memory: '16GiB', address: '127.0.0.1'}},
+			etcd: {interval: '500ms', timeout: '1s', ttl: '60s', members, ...extra},
+		},
+		'test.yaml',
+	);
+}
+
+export async function until<T>(what: string, read: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await read();
+		if (value !== undefined && value !== false) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise(resolve => setTimeout(resolve, 100));
+	}
+}
+
+function rig(t: import('node:test').TestContext, members: TestMember[], extra: Record<string, unknown> = {}) {
+	const config = etcdConfig(members, extra);
+	const stateDir = mkdtempSync(join(tmpdir(), 'labwatch-etcd-state-'));
+	t.after(() => rmSync(stateDir, {recursive: true, force: true}));
+	let drill: EtcdDrill | undefined;
+	const statuses: EtcdStatus[] = [];
+	const poller = new EtcdPoller({
+		config: config.etcd!,
+		onChange: status => {
+			statuses.push(status);
+			drill?.observe(status);
+		},
+		stopped: () => drill?.stoppedMembers() ?? [],
+		fast: () => true,
+	});
+	drill = new EtcdDrill({config, stateDir, by: 'test', status: () => poller.status, poll: () => poller.pollOnce(), verifyMs: 15_000});
+	t.after(() => {
+		poller.stop();
+		drill!.dispose();
+	});
+	return {config, stateDir, poller, drill, statuses};
+}
+
+test('the etcd drill stops the leader, a new one is elected, a second stop loses quorum, the heal brings all back', async t => {
+	if (!needs(t, hasCommand('etcd'), 'Debian etcd-server (etcd) is not installed')) return;
+	const etcd = await startTestEtcd(t);
+	const {poller, drill, stateDir} = rig(t, etcd.members);
+	poller.start();
+	const first = await until('a leader', () => (poller.status?.leader && poller.status.up === 3 ? poller.status : undefined));
+	assert.equal(first.verdict.level, 'ok');
+	assert.equal(first.readable, true);
+	const leader = first.leader!;
+	assert.ok(first.members.every(member => member.term !== undefined && member.raftIndex !== undefined), 'term and raft index read from every member');
+
+	// The dry run shows the exact argv (timer first, then the member's stop) and runs nothing.
+	const dry = await drill.stop({dryRun: true});
+	assert.ok(dry.ok);
+	assert.equal(dry.value.member, leader);
+	assert.deepEqual(dry.value.commands[1], etcd.members.find(member => member.name === leader)!.stop);
+	assert.equal(dry.value.commands[0]![0], 'sh');
+	assert.match(dry.value.effect, /2\/3 up after the stop: quorum kept/);
+	await new Promise(resolve => setTimeout(resolve, 500));
+	assert.equal(poller.status!.up, 3, 'the dry run stopped nothing');
+	assert.equal((await drill.journal.read()).length, 0, 'the dry run journaled nothing');
+
+	const stopped = await drill.stop();
+	assert.ok(stopped.ok, stopped.ok ? '' : stopped.error);
+	assert.equal(stopped.value.member, leader);
+	const elected = await until('a new leader', () => drill.status().timeline.find(mark => mark.signal.startsWith('new leader')));
+	const marks = drill.status().timeline.map(mark => mark.signal);
+	assert.ok(marks[0]!.startsWith(`stopped ${leader} (leader)`), marks.join(' | '));
+	assert.ok(marks.includes('leader lost'), `a SIGKILLed leader is missed before the election: ${marks.join(' | ')}`);
+	assert.ok(marks.indexOf('leader lost') < marks.findIndex(mark => mark.startsWith('new leader')));
+	assert.ok(!elected.signal.includes(leader));
+	assert.ok(elected.afterMs > 0 && elected.afterMs < 10_000, `elected after ${elected.afterMs} ms`);
+	t.diagnostic(`new leader after ${elected.afterMs} ms: ${marks.join(' | ')}`);
+	assert.equal(poller.status!.verdict.level, 'warn');
+
+	// The second stop takes the new leader: 1 of 3 left, no quorum.
+	const second = await drill.stop();
+	assert.ok(second.ok, second.ok ? '' : second.error);
+	assert.notEqual(second.value.member, leader);
+	assert.match(second.value.effect, /QUORUM LOST/);
+	await until('quorum lost', () => drill.status().timeline.find(mark => mark.signal === 'quorum lost'));
+	const lost = await until('no quorum, no leader', () => (poller.status && !poller.status.quorum && poller.status.leader === undefined ? poller.status : undefined));
+	assert.equal(lost.verdict.level, 'crit');
+	assert.match(lost.verdict.reasons.join(' '), /quorum lost: 1\/3 members up, 2 needed/);
+	await until('reads failing', () => drill.status().timeline.find(mark => mark.signal === 'etcd reads fail'));
+
+	const healed = await drill.heal('test');
+	assert.ok(healed.ok, healed.ok ? '' : healed.error);
+	assert.deepEqual(healed.value.started.sort(), [leader, second.value.member].sort());
+	await until('quorum regained', () => drill.status().timeline.find(mark => mark.signal === 'quorum regained'));
+	const back = await until('all members back with a leader', () => (poller.status?.up === 3 && poller.status.leader ? poller.status : undefined));
+	assert.equal(back.verdict.level, 'ok');
+	await until('the report complete', () => (drill.observing ? undefined : true));
+	// The journal: two stops and one heal, every command with its exit code.
+	const entries = (await drill.journal.read()).filter(entry => entry.kind === 'etcd');
+	assert.deepEqual(entries.map(entry => entry.type), ['cut', 'cut', 'heal']);
+	assert.ok(entries.every(entry => entry.ok && entry.results.every(result => result.commands.every(command => command.exitCode === 0))));
+	assert.equal(entries[0]!.results[0]!.commands.length, 2, 'timer and stop');
+	const report = JSON.parse(readFileSync(join(stateDir, 'drills', `${healed.value.drillIds[0]}.json`), 'utf8'));
+	assert.equal(report.kind, 'etcd');
+	const markdown = readFileSync(join(stateDir, 'drills', `${healed.value.drillIds[0]}.md`), 'utf8');
+	assert.match(markdown, /new leader etcd-\d elected after the leader etcd-\d stopped \| \d+\.\d s \| ≤ 3 s: (ok|over goal)/);
+	assert.match(markdown, /quorum regained after the heal/);
+	t.diagnostic(markdown);
+});
