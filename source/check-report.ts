@@ -7,6 +7,7 @@ import {terminalSafe} from './text/terminal-safe.js';
 import {formatMs, type PhaseCriterion} from './phases/checklist.js';
 import {probeWords} from './probes/words.js';
 import {probeLevel} from './store/verdicts.js';
+import {etcdJson, etcdLines} from './etcd/report-lines.js';
 
 /** The Nagios plugin convention. */
 export const exitCodes: Record<Level, number> = {ok: 0, warn: 1, crit: 2, unknown: 3};
@@ -59,6 +60,7 @@ export function checkText(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 		lines.push(`partition WARNING leftover rules at ${snapshot.partition.points.join(', ')}: run labwatch heal`);
 	}
 	for (const probe of snapshot.probes ?? []) lines.push(`probe ${probe.name} ${probeWords(probe)}`);
+	lines.push(...etcdLines(snapshot));
 	for (const item of phases) lines.push(`phase ${item.phase} ${item.status} ${item.criterion}: ${item.evidence}`);
 	// Names, reasons and messages come from servers: no escape sequence reaches the terminal or a log.
 	return lines.map(terminalSafe).join('\n') + '\n';
@@ -139,6 +141,7 @@ export function checkJson(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 			lastError: probe.lastError ? {at: iso(probe.lastError.atMs), error: probe.lastError.error} : null,
 		})),
 		phases,
+		...etcdJson(snapshot),
 		...(snapshot.partition
 			? {
 					partition: {

@@ -427,7 +427,16 @@ export class EtcdDrill {
 		if (this.progress.phase === 'healed') void this.writeReport().then(reportPath => reportPath && this.setProgress({reportPath}));
 	}
 
-	private async writeReport(): Promise<string | undefined> {
+	private reportWrites: Promise<unknown> = Promise.resolve();
+
+	/** One report write at a time, each with the timeline as it is when its turn comes. */
+	private writeReport(): Promise<string | undefined> {
+		const next = this.reportWrites.then(() => this.writeReportNow());
+		this.reportWrites = next.catch(() => undefined);
+		return next;
+	}
+
+	private async writeReportNow(): Promise<string | undefined> {
 		const recorder = this.recorder;
 		if (!recorder) return undefined;
 		const report = recorder.report();

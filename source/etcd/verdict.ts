@@ -50,6 +50,11 @@ export function etcdVerdict(status: EtcdStatus): Verdict {
 		levels.push('crit');
 		if (status.quorum) reasons.push('etcd: no member answers');
 	}
+	// A leader and a quorum, yet a linearizable read fails: etcd does not serve the API server now.
+	if (status.quorum && status.leader !== undefined && status.readable === false) {
+		levels.push('warn');
+		reasons.push(`etcd reads fail${status.readError ? `: ${status.readError}` : ''}`);
+	}
 	if (levels.length === 0) return {level: 'ok', reasons: []};
 	const rank: Record<Level, number> = {ok: 0, unknown: 1, warn: 2, crit: 3};
 	const level = levels.reduce<Level>((a, b) => (rank[b] > rank[a] ? b : a), 'ok');

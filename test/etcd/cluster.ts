@@ -7,6 +7,7 @@ import {join} from 'node:path';
 import {createServer} from 'node:net';
 import {execFileSync} from 'node:child_process';
 import type {TestContext} from 'node:test';
+import {validateConfig} from '../../source/config/load.js';
 
 export const memberScript = new URL('member.sh', import.meta.url).pathname;
 
@@ -88,3 +89,25 @@ export async function startTestEtcd(t: TestContext, options: {count?: number; st
 		ours: () => oursIn(dir),
 	};
 }
+
+export function etcdConfig(members: TestMember[], extra: Record<string, unknown> = {}) {
+	return validateConfig(
+		{
+			clusters: {m1: {context: 'kind-m1-cluster', host: 'm1'}},
+			hosts: {m1: {memory: '16GiB', address: '127.0.0.1'}},
+			etcd: {interval: '500ms', timeout: '1s', ttl: '60s', members, ...extra},
+		},
+		'test.yaml',
+	);
+}
+
+export async function until<T>(what: string, read: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await read();
+		if (value !== undefined && value !== false) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise(resolve => setTimeout(resolve, 100));
+	}
+}
+

@@ -6,33 +6,11 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {validateConfig} from '../../source/config/load.js';
 import {EtcdPoller} from '../../source/etcd/poller.js';
 import {EtcdDrill} from '../../source/etcd/drill.js';
 import type {EtcdStatus} from '../../source/etcd/types.js';
 import {hasCommand, needs} from '../support/infra.js';
-import {startTestEtcd, type TestMember} from './cluster.js';
-
-export function etcdConfig(members: TestMember[], extra: Record<string, unknown> = {}) {
-	return validateConfig(
-		{
-			clusters: {m1: {context: 'kind-m1-cluster', host: 'm1'}},
-			hosts: {m1: {memory: '16GiB', address: '127.0.0.1'}},
-			etcd: {interval: '500ms', timeout: '1s', ttl: '60s', members, ...extra},
-		},
-		'test.yaml',
-	);
-}
-
-export async function until<T>(what: string, read: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await read();
-		if (value !== undefined && value !== false) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise(resolve => setTimeout(resolve, 100));
-	}
-}
+import {etcdConfig, startTestEtcd, until, type TestMember} from './cluster.js';
 
 function rig(t: import('node:test').TestContext, members: TestMember[], extra: Record<string, unknown> = {}) {
 	const config = etcdConfig(members, extra);
@@ -117,7 +95,11 @@ test('the etcd drill stops the leader, a new one is elected, a second stop loses
 	assert.equal(entries[0]!.results[0]!.commands.length, 2, 'timer and stop');
 	const report = JSON.parse(readFileSync(join(stateDir, 'drills', `${healed.value.drillIds[0]}.json`), 'utf8'));
 	assert.equal(report.kind, 'etcd');
-	const markdown = readFileSync(join(stateDir, 'drills', `${healed.value.drillIds[0]}.md`), 'utf8');
+	// Recovery marks are written into the report as they arrive.
+	const markdown = await until('the recovery in the report', () => {
+		const text = readFileSync(join(stateDir, 'drills', `${healed.value.drillIds[0]}.md`), 'utf8');
+		return /quorum regained after the heal/.test(text) ? text : undefined;
+	});
 	assert.match(markdown, /new leader etcd-\d elected after the leader etcd-\d stopped \| \d+\.\d s \| ≤ 3 s: (ok|over goal)/);
 	assert.match(markdown, /quorum regained after the heal/);
 	t.diagnostic(markdown);
