@@ -1,0 +1,114 @@
+// The etcd drill on screen: the dialog E opens (each member's role, term and index, the plan with the exact
+// commands, what the stop does to quorum), and the one-line banner while members are stopped (who leads,
+// quorum, the countdown to the automatic start, the timeline so far). Keys are the router's; these only draw.
+import {Box, Text} from 'ink';
+import type {LabSnapshot} from '../source/store/types.js';
+import {formatAge} from '../source/config/duration.js';
+import {memberWords, quorumOf} from '../source/etcd/verdict.js';
+import {levelColour, useTheme} from './theme.js';
+import {shellLine} from './DrillPanel.js';
+
+/** Whether the etcd banner takes the banner row: members stopped, or a drill in motion or just ended. */
+export function etcdBannerVisible(snapshot: LabSnapshot): boolean {
+	const drill = snapshot.etcdDrill;
+	if (!drill) return false;
+	if (drill.stopped.length > 0 || (drill.leftover?.length ?? 0) > 0) return true;
+	return ['stopping', 'healing', 'failed', 'healed'].includes(drill.phase);
+}
+
+function quorumText(snapshot: LabSnapshot): string {
+	const etcd = snapshot.etcd;
+	if (!etcd) return '';
+	return `${etcd.leader ? `leader ${etcd.leader}` : 'NO LEADER'} · ${etcd.quorum ? `quorum ${etcd.up}/${etcd.total}` : `QUORUM LOST ${etcd.up}/${etcd.total}`}`;
+}
+
+export function EtcdBanner({snapshot, width, readOnly}: {snapshot: LabSnapshot; width: number; readOnly: boolean}) {
+	const theme = useTheme();
+	const {sep} = theme.glyphs;
+	const drill = snapshot.etcdDrill!;
+	const marks = drill.timeline.length > 0 ? sep + drill.timeline.map(mark => `${mark.signal} +${(mark.afterMs / 1000).toFixed(1)}s`).join(', ') : '';
+	let label: string;
+	let level: 'crit' | 'warn' | 'ok' = 'warn';
+	let text: string;
+	if (drill.stopped.length > 0) {
+		level = snapshot.etcd?.quorum === false ? 'crit' : 'warn';
+		label = ' ETCD DRILL ';
+		const leftMs = drill.sinceMs !== undefined && drill.ttlMs !== undefined ? drill.sinceMs + drill.ttlMs - snapshot.atMs : undefined;
+		const countdown = leftMs === undefined ? '' : leftMs > 0 ? `${sep}starts in ${formatAge(leftMs + 999)}` : `${sep}start due now`;
+		text = ` stopped ${drill.stopped.join(', ')}${sep}${quorumText(snapshot)}${countdown}${readOnly ? '' : `${sep}r start${sep}E stop another`}${marks}`;
+	} else if ((drill.leftover?.length ?? 0) > 0) {
+		label = ' ETCD LEFTOVER ';
+		text = ` ${drill.leftover!.join(', ')} stopped by a drill nobody healed${readOnly ? `${sep}run labwatch etcd-heal` : `${sep}r start`}`;
+	} else if (drill.phase === 'failed') {
+		level = 'crit';
+		label = ' ETCD DRILL FAILED ';
+		text = ` ${drill.error ?? ''}${marks}`;
+	} else if (drill.phase === 'healed') {
+		level = 'ok';
+		label = ' ETCD HEALED ';
+		text = ` ${quorumText(snapshot)}${marks}${drill.reportPath ? `${sep}report ${drill.reportPath}` : ''}`;
+	} else {
+		label = drill.phase === 'healing' ? ' ETCD STARTING ' : ' ETCD STOPPING ';
+		text = marks;
+	}
+	return (
+		<Box width={width} height={1}>
+			<Text wrap="truncate-end">
+				<Text bold inverse color={levelColour(theme, level)}>
+					{label}
+				</Text>
+				{text}
+			</Text>
+		</Box>
+	);
+}
+
+export function EtcdDialog(props: {snapshot: LabSnapshot; configured: boolean; width: number; height: number}) {
+	const {snapshot, configured, width, height} = props;
+	const theme = useTheme();
+	const drill = snapshot.etcdDrill;
+	const etcd = snapshot.etcd;
+	const lines: Array<{text: string; dim?: boolean; bold?: boolean; level?: 'crit' | 'warn' | 'ok'}> = [];
+	if (!configured) lines.push({text: 'etcd is not configured: add an etcd: section with members (labwatch check shows them).'});
+	if (etcd) {
+		lines.push({text: `${quorumText(snapshot)} (${quorumOf(etcd.total)} of ${etcd.total} needed)`, bold: true});
+		for (const member of etcd.members) lines.push({text: `  ${member.name.padEnd(12)} ${memberWords(member)}`, level: member.up ? (member.isLeader ? 'ok' : undefined) : 'crit'});
+	} else if (configured) lines.push({text: 'reading the members', dim: true});
+	const plan = drill?.plan;
+	if (plan) {
+		lines.push({text: ''});
+		lines.push({text: `stop ${plan.member} (${plan.role}):`, bold: true});
+		for (const command of plan.commands) lines.push({text: `  $ ${shellLine(command)}`, dim: true});
+	} else if (drill?.error) lines.push({text: `cannot plan: ${drill.error}`, level: 'crit'});
+	const room = Math.max(0, height - 2 - 4);
+	const shown = lines.slice(0, lines.length > room ? Math.max(0, room - 1) : room);
+	const ttlMs = drill?.ttlMs;
+	return (
+		<Box flexDirection="column" width={width} height={height} borderStyle={theme.border} borderColor={levelColour(theme, 'crit')} paddingX={1} overflow="hidden">
+			<Text bold wrap="truncate-end">
+				etcd drill: stop the {drill && drill.stopped.length > 0 ? 'next' : 'current'} leader at its point
+			</Text>
+			<Text wrap="truncate-end">
+				{ttlMs ? `starts again by itself ${formatAge(ttlMs)} after the first stop` : 'every stopped member starts again by itself after the TTL'} (a timer on its point), even if labwatch dies
+			</Text>
+			{shown.map((line, index) => (
+				<Text key={index} wrap="truncate-end" dimColor={line.dim} bold={line.bold} color={line.level ? levelColour(theme, line.level) : undefined}>
+					{line.text || ' '}
+				</Text>
+			))}
+			{lines.length > shown.length ? <Text dimColor>{`${lines.length - shown.length} more lines`}</Text> : null}
+			<Box flexGrow={1} />
+			<Text wrap="truncate-end">
+				{configured && plan ? (
+					<>
+						<Text bold color={levelColour(theme, 'crit')}>
+							y
+						</Text>{' '}
+						stop {plan.member} now{theme.glyphs.sep}
+					</>
+				) : null}
+				<Text bold>Esc</Text> cancel
+			</Text>
+		</Box>
+	);
+}
