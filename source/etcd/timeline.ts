@@ -42,8 +42,6 @@ export class EtcdTimeline {
 	private readonly flips: Flip[];
 	private readonly state = new Map<string, boolean>();
 	private readonly seenDown = new Set<string>();
-	private electionAtMs?: number;
-	private electedLeader?: string;
 	private waitingForLeader?: {from: string; stopAtMs: number};
 	private lostLeaderAtMs?: number;
 	private cutAtMs?: number;
@@ -90,7 +88,10 @@ export class EtcdTimeline {
 		this.stops.push({member, role, atMs, leaderBefore});
 		this.push(`stopped ${member} (${role})`, atMs, this.cutAtMs);
 		// Stopping the leader starts the clock on an election.
-		if (leaderBefore === member) this.waitingForLeader = {from: member, stopAtMs: atMs};
+		if (leaderBefore === member) {
+			this.waitingForLeader = {from: member, stopAtMs: atMs};
+			this.lostLeaderAtMs = undefined;
+		}
 	}
 
 	healApplied(atMs: number, started: string[]): void {
@@ -117,8 +118,6 @@ export class EtcdTimeline {
 				this.lostLeaderAtMs = atMs;
 				this.push('leader lost', atMs, this.waitingForLeader.stopAtMs);
 			} else if (status.leader !== undefined && status.leader !== this.waitingForLeader.from) {
-				this.electionAtMs ??= atMs;
-				this.electedLeader ??= status.leader;
 				this.push(`new leader ${status.leader} (term ${status.members.find(member => member.name === status.leader)?.term ?? '?'})`, atMs, this.waitingForLeader.stopAtMs);
 				this.waitingForLeader = undefined;
 			}
