@@ -1,6 +1,7 @@
 // etcd in `labwatch check`: text lines and the JSON section, from the snapshot's status and verdict.
 import type {LabSnapshot, Level} from '../store/types.js';
 import {memberWords, quorumOf} from './verdict.js';
+import {terminalSafe} from '../text/terminal-safe.js';
 
 const words: Record<Level, string> = {ok: 'OK', warn: 'WARNING', crit: 'CRITICAL', unknown: 'UNKNOWN'};
 
@@ -46,4 +47,17 @@ export function etcdJson(snapshot: LabSnapshot): Record<string, unknown> {
 			drill: drill ? {drillId: drill.drillId ?? null, stopped: drill.stopped, leftover: drill.leftover ?? []} : null,
 		},
 	};
+}
+
+/** `labwatch drills`' line for an etcd drill's report: when, what was stopped, the election time against its goal. */
+export function etcdReportLine(id: string, when: string, report: unknown): string {
+	const data = (typeof report === 'object' && report !== null ? report : {}) as {stopped?: unknown; signals?: unknown; healAtMs?: unknown; cutAtMs?: unknown};
+	const stopped = Array.isArray(data.stopped) ? data.stopped.map(stop => (stop as {member?: unknown})?.member).filter((member): member is string => typeof member === 'string') : [];
+	const signals = Array.isArray(data.signals) ? (data.signals as Array<{signal?: unknown; afterMs?: unknown; ok?: unknown}>) : [];
+	const seen = signals
+		.filter(signal => typeof signal?.signal === 'string' && typeof signal.afterMs === 'number')
+		.map(signal => `${signal.signal as string} ${((signal.afterMs as number) / 1000).toFixed(1)} s${signal.ok === false ? ' (over goal)' : ''}`);
+	const length = typeof data.cutAtMs === 'number' && typeof data.healAtMs === 'number' ? `${Math.round((data.healAtMs - data.cutAtMs) / 1000)} s` : '—';
+	// A report file is only as trustworthy as whatever last wrote it.
+	return terminalSafe(`${id}  ${when}  etcd: stopped ${stopped.join(', ') || '—'} for ${length}  ${seen.slice(0, 3).join('; ') || 'no signals seen'}`);
 }

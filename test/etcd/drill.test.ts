@@ -10,6 +10,8 @@ import {EtcdPoller} from '../../source/etcd/poller.js';
 import {EtcdDrill} from '../../source/etcd/drill.js';
 import type {EtcdStatus} from '../../source/etcd/types.js';
 import {hasCommand, needs} from '../support/infra.js';
+import {runDrillsCommand} from '../../source/drill/commands.js';
+import {newestDrillEvidence} from '../../source/phases/drill-evidence.js';
 import {etcdConfig, startTestEtcd, until, type TestMember} from './cluster.js';
 
 function rig(t: import('node:test').TestContext, members: TestMember[], extra: Record<string, unknown> = {}) {
@@ -103,4 +105,9 @@ test('the etcd drill stops the leader, a new one is elected, a second stop loses
 	assert.match(markdown, /new leader etcd-\d elected after the leader etcd-\d stopped \| \d+\.\d s \| ≤ 3 s: (ok|over goal)/);
 	assert.match(markdown, /quorum regained after the heal/);
 	t.diagnostic(markdown);
+	// `labwatch drills` lists it as an etcd drill; phase 5's partition evidence ignores it.
+	let listing = '';
+	await runDrillsCommand({stdout: {write: (text: string) => (listing += text)}, stderr: {write: () => true}, stateDir});
+	assert.match(listing, new RegExp(`^${healed.value.drillIds[0]}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  etcd: stopped ${leader}, ${second.value.member} for \\d+ s  new leader etcd-\\d elected after the leader ${leader} stopped \\d+\\.\\d s`, 'm'));
+	assert.equal(await newestDrillEvidence(stateDir), undefined);
 });
