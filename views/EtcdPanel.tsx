@@ -3,6 +3,7 @@
 // quorum, the countdown to the automatic start, the timeline so far). Keys are the router's; these only draw.
 import {Box, Text} from 'ink';
 import type {LabSnapshot} from '../source/store/types.js';
+import type {TimelineMark} from '../source/drill/types.js';
 import {formatAge} from '../source/config/duration.js';
 import {memberWords, quorumOf} from '../source/etcd/verdict.js';
 import {levelColour, useTheme} from './theme.js';
@@ -22,11 +23,22 @@ function quorumText(snapshot: LabSnapshot): string {
 	return `${etcd.leader ? `leader ${etcd.leader}` : 'NO LEADER'} · ${etcd.quorum ? `quorum ${etcd.up}/${etcd.total}` : `QUORUM LOST ${etcd.up}/${etcd.total}`}`;
 }
 
+/**
+ * The marks worth a banner's room: the election and quorum, reads and APIs (who was stopped is already said).
+ * After the heal: the election time, then what came back.
+ */
+export function bannerMarks(timeline: TimelineMark[], healed: boolean, sep: string): string {
+	const started = timeline.findIndex(mark => mark.signal.startsWith('started '));
+	const told = (mark: TimelineMark) => !mark.signal.startsWith('stopped ') && !mark.signal.endsWith(' down');
+	const chosen = healed && started >= 0 ? [...timeline.slice(0, started).filter(mark => mark.signal.startsWith('new leader')).slice(0, 1), ...timeline.slice(started + 1)] : timeline.filter(told);
+	return chosen.length > 0 ? sep + chosen.map(mark => `${mark.signal} +${(mark.afterMs / 1000).toFixed(1)}s`).join(', ') : '';
+}
+
 export function EtcdBanner({snapshot, width, readOnly}: {snapshot: LabSnapshot; width: number; readOnly: boolean}) {
 	const theme = useTheme();
 	const {sep} = theme.glyphs;
 	const drill = snapshot.etcdDrill!;
-	const marks = drill.timeline.length > 0 ? sep + drill.timeline.map(mark => `${mark.signal} +${(mark.afterMs / 1000).toFixed(1)}s`).join(', ') : '';
+	const marks = bannerMarks(drill.timeline, drill.phase === 'healed', sep);
 	let label: string;
 	let level: 'crit' | 'warn' | 'ok' = 'warn';
 	let text: string;
@@ -35,7 +47,7 @@ export function EtcdBanner({snapshot, width, readOnly}: {snapshot: LabSnapshot; 
 		label = ' ETCD DRILL ';
 		const leftMs = drill.sinceMs !== undefined && drill.ttlMs !== undefined ? drill.sinceMs + drill.ttlMs - snapshot.atMs : undefined;
 		const countdown = leftMs === undefined ? '' : leftMs > 0 ? `${sep}starts in ${formatAge(leftMs + 999)}` : `${sep}start due now`;
-		text = ` stopped ${drill.stopped.join(', ')}${sep}${quorumText(snapshot)}${countdown}${readOnly ? '' : `${sep}r start${sep}E stop another`}${marks}`;
+		text = ` stopped ${drill.stopped.join(', ')}${sep}${quorumText(snapshot)}${countdown}${marks}${readOnly ? '' : `${sep}r start${sep}E stop another`}`;
 	} else if ((drill.leftover?.length ?? 0) > 0) {
 		label = ' ETCD LEFTOVER ';
 		text = ` ${drill.leftover!.join(', ')} stopped by a drill nobody healed${readOnly ? `${sep}run labwatch etcd-heal` : `${sep}r start`}`;

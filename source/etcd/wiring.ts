@@ -31,7 +31,9 @@ export function wireEtcd(lab: {config: Config; store: LabStore}, stateDir?: stri
 	/** The member the dialog showed is the one y stops, even if the leader moved meanwhile. */
 	let planned: string | undefined;
 	const intents: EtcdIntents = {
-		plan: () => {
+		plan: async () => {
+			// E pressed before the first poll came back: look now rather than say "try again".
+			if (!poller.status?.polled) await poller.pollOnce();
 			const plan = drill!.plan();
 			planned = plan.ok ? plan.value.member : undefined;
 			return plan.ok ? {ok: true} : plan;

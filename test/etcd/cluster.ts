@@ -8,6 +8,7 @@ import {createServer} from 'node:net';
 import {execFileSync} from 'node:child_process';
 import type {TestContext} from 'node:test';
 import {validateConfig} from '../../source/config/load.js';
+import {readMember} from '../../source/etcd/read.js';
 
 export const memberScript = new URL('member.sh', import.meta.url).pathname;
 
@@ -76,6 +77,12 @@ export async function startTestEtcd(t: TestContext, options: {count?: number; st
 		rmSync(dir, {recursive: true, force: true});
 	});
 	for (const member of members) execFileSync(member.start[0]!, member.start.slice(1), {stdio: 'ignore'});
+	// Ready: every member answers and names the same leader.
+	await until('the test etcd cluster to elect a leader', async () => {
+		const states = await Promise.all(members.map(member => readMember(member, {timeoutMs: 1000})));
+		const leaders = new Set(states.map(state => state.leaderId));
+		return states.every(state => state.up && state.hasLeader) && leaders.size === 1 ? true : undefined;
+	}, 30_000);
 	return {
 		dir,
 		members,
