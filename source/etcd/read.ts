@@ -91,6 +91,9 @@ function words(error: Error & {code?: string}): string {
 	if (error.code === 'ECONNREFUSED') return 'connection refused';
 	if (error.code === 'ECONNRESET') return 'connection reset';
 	if (error.code === 'EHOSTUNREACH') return 'host unreachable';
+	// OpenSSL's message is a paragraph with file names; its code says it in a few words.
+	if (error.code?.startsWith('ERR_SSL_')) return `TLS: ${error.code.replace(/^ERR_SSL_(SSLV3_|TLSV1_|SSL\/TLS_)?/, '').toLowerCase().replaceAll('_', ' ')}`;
+	if (error.code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(error.code)) return `TLS: ${error.code.replace(/^ERR_TLS_/, '').toLowerCase().replaceAll('_', ' ')}`;
 	return terminalSafe(error.message.split('\n')[0] ?? 'failed').slice(0, 160);
 }
 

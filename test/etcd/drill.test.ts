@@ -111,3 +111,22 @@ test('the etcd drill stops the leader, a new one is elected, a second stop loses
 	assert.match(listing, new RegExp(`^${healed.value.drillIds[0]}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  etcd: stopped ${leader}, ${second.value.member} for \\d+ s  new leader etcd-\\d elected after the leader ${leader} stopped \\d+\\.\\d s`, 'm'));
 	assert.equal(await newestDrillEvidence(stateDir), undefined);
 });
+
+test('a leader stopped with SIGTERM hands over first: the timeline shows the new leader, the report its time', async t => {
+	if (!needs(t, hasCommand('etcd'), 'Debian etcd-server (etcd) is not installed')) return;
+	// kubelet stops a static pod (kind's etcd, its manifest moved away) with SIGTERM, not a crash.
+	const etcd = await startTestEtcd(t, {stopSignal: 'TERM'});
+	const {poller, drill} = rig(t, etcd.members);
+	poller.start();
+	const leader = (await until('a leader', () => (poller.status?.up === 3 ? poller.status.leader : undefined)))!;
+	const stopped = await drill.stop();
+	assert.ok(stopped.ok, stopped.ok ? '' : stopped.error);
+	const elected = await until('a new leader', () => drill.status().timeline.find(mark => mark.signal.startsWith('new leader')));
+	assert.ok(!elected.signal.includes(leader));
+	t.diagnostic(`SIGTERM: new leader ${elected.afterMs} ms after the stop: ${drill.status().timeline.map(mark => mark.signal).join(' | ')}`);
+	const healed = await drill.heal('test');
+	assert.ok(healed.ok);
+	await until('all back', () => (poller.status?.up === 3 && poller.status.leader ? true : undefined));
+	const report = drill.status();
+	assert.equal(report.phase, 'healed');
+});
