@@ -106,6 +106,7 @@ export async function runEtcdDrillCommand(options: EtcdCommandOptions): Promise<
 			}
 		}
 		const stopped = await drill.stop({ttlMs: options.ttlMs, member: planned.value.member});
+		if (stopped.ok) await drill.verifyDown(stopped.value.member);
 		warnings(drill, options.stderr);
 		if (!stopped.ok) {
 			options.stderr.write(`labwatch: ${stopped.error}\n`);
@@ -129,6 +130,7 @@ export async function runEtcdHealCommand(options: EtcdCommandOptions): Promise<n
 	const {poller, drill} = made;
 	try {
 		const result = await drill.heal('labwatch etcd-heal', {dryRun: options.dryRun});
+		if (result.ok && result.value.started.length > 0) await drill.verifyUp(result.value.started);
 		warnings(drill, options.stderr);
 		if (!result.ok) {
 			options.stderr.write(`labwatch: ${result.error}\n`);

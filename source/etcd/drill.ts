@@ -250,8 +250,6 @@ export class EtcdDrill {
 			this.live.stopped.push({member: plan.member, point: point.value, timer: timer.value, atMs});
 			this.recorder?.stopApplied(plan.member, plan.role, atMs, leaderBefore);
 			this.setProgress({phase: 'stopped', drillId: plan.drillId, sinceMs: this.live.sinceMs, ttlMs: this.live.ttlMs, plan: undefined, timeline: this.recorder?.timeline() ?? []});
-			const gone = await this.waitFor(status => status.members.some(member => member.name === plan.member && !member.up));
-			if (!gone) this.warn(`the stop ran, but ${plan.member} still answers at ${this.members.find(member => member.name === plan.member)?.url} after ${Math.round(this.verifyMs / 1000)} s`);
 			return {ok: true, value: plan};
 		} catch (error) {
 			this.setProgress({phase: 'failed', error: oneLine(error)});
@@ -264,6 +262,23 @@ export class EtcdDrill {
 
 	private get verifyMs(): number {
 		return this.options.verifyMs ?? 20_000;
+	}
+
+	/**
+	 * After a stop: does the member stop answering within verifyMs? Not under the drill's lock, so a second stop
+	 * (E again) or a heal can follow at once; the CLI waits for it, the TUI shows the members anyway.
+	 */
+	async verifyDown(member: string): Promise<boolean> {
+		const gone = await this.waitFor(status => status.members.some(entry => entry.name === member && !entry.up));
+		if (!gone) this.warn(`the stop ran, but ${member} still answers at ${this.members.find(entry => entry.name === member)?.url} after ${Math.round(this.verifyMs / 1000)} s`);
+		return gone;
+	}
+
+	/** After a heal: do the started members answer within verifyMs? */
+	async verifyUp(members: string[]): Promise<boolean> {
+		const back = await this.waitFor(status => members.every(name => status.members.find(entry => entry.name === name)?.up));
+		if (!back) this.warn(`started ${members.join(', ')}, but not all answer after ${Math.round(this.verifyMs / 1000)} s`);
+		return back;
 	}
 
 	/** Polls until the condition holds, at most verifyMs. */
@@ -399,10 +414,6 @@ export class EtcdDrill {
 			this.outcome = by === 'ttl' ? 'healed when the TTL ran out' : `healed (${by})`;
 			const reportPath = own ? await this.writeReport() : undefined;
 			this.setProgress({phase: 'healed', leftover: [], reportPath, timeline: this.recorder?.timeline() ?? [], plan: undefined});
-			if (started.length > 0) {
-				const back = await this.waitFor(status => started.every(name => status.members.find(member => member.name === name)?.up));
-				if (!back) this.warn(`started ${started.join(', ')}, but not all answer after ${Math.round(this.verifyMs / 1000)} s`);
-			}
 			return {ok: true, value: {drillIds, started, commands, reportPath}};
 		} catch (error) {
 			this.setProgress({phase: 'failed', error: oneLine(error)});

@@ -3,7 +3,7 @@
 import type {EtcdConfig} from '../config/schema.js';
 import type {EtcdMemberState, EtcdStatus} from './types.js';
 import {readMember, readWorks, tlsFiles, type TlsFiles} from './read.js';
-import {etcdStatusFrom} from './verdict.js';
+import {etcdStatusFrom, etcdVerdict} from './verdict.js';
 
 /** While a drill is live the members are read this often: the timeline's resolution. */
 export const drillPollMs = 200;
@@ -23,6 +23,7 @@ export class EtcdPoller {
 	private running = false;
 	private stoppedPolling = true;
 	private last?: EtcdStatus;
+	private lastRead?: {ok: boolean; error?: string; atMs: number};
 	private readonly tls?: TlsFiles;
 	private readonly now: () => number;
 
@@ -59,17 +60,30 @@ export class EtcdPoller {
 		const members: EtcdMemberState[] = await Promise.all(
 			this.options.config.members.map(async member => ({...(await readMember(member, {timeoutMs, tls: this.tls, nowMs: this.now})), ...(stopped.has(member.name) ? {stopped: true} : {})})),
 		);
-		const status = etcdStatusFrom(members, this.now());
+		// The members' facts go out at once: a read that times out (no quorum) must not hold them back.
+		const status = this.withRead(etcdStatusFrom(members, this.now()));
+		this.last = status;
+		this.options.onChange(status);
 		// Through the leader if one answers (a follower forwards the read to it anyway).
 		const via = members.find(member => member.up && member.isLeader) ?? members.find(member => member.up);
-		if (via) {
-			const read = await readWorks(via.url, {timeoutMs, tls: this.tls});
-			status.readable = read.ok;
-			if (read.error) status.readError = read.error;
-		}
-		this.last = status;
-		this.options.onChange(this.last);
-		return this.last;
+		if (!via) return status;
+		const read = await readWorks(via.url, {timeoutMs, tls: this.tls});
+		this.lastRead = {ok: read.ok, error: read.error, atMs: this.now()};
+		const next = this.withRead(status);
+		this.last = next;
+		this.options.onChange(next);
+		return next;
+	}
+
+	/** The status with the latest read's outcome (and its own time), and the verdict that follows. */
+	private withRead(status: EtcdStatus): EtcdStatus {
+		const read = this.lastRead;
+		if (!read) return status;
+		const next: EtcdStatus = {...status, readable: read.ok, readAtMs: read.atMs};
+		if (read.error) next.readError = read.error;
+		else delete next.readError;
+		next.verdict = etcdVerdict(next);
+		return next;
 	}
 
 	private async loop(): Promise<void> {

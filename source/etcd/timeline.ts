@@ -32,6 +32,8 @@ export interface EtcdTimelineReport {
 interface Flip {
 	/** Failing now? undefined: cannot tell from this status. */
 	failing: (status: EtcdStatus, lab?: LabSnapshot) => boolean | undefined;
+	/** When what `failing` reads was true: the read's own time, the API's phase change (default: the poll). */
+	at?: (status: EtcdStatus, lab?: LabSnapshot) => number | undefined;
 	down: string;
 	up: string;
 }
@@ -56,7 +58,7 @@ export class EtcdTimeline {
 	) {
 		this.flips = [
 			{down: 'quorum lost', up: 'quorum regained', failing: status => (status.polled ? !status.quorum : undefined)},
-			{down: 'etcd reads fail', up: 'etcd reads work', failing: status => (status.readable === undefined ? undefined : !status.readable)},
+			{down: 'etcd reads fail', up: 'etcd reads work', failing: status => (status.readable === undefined ? undefined : !status.readable), at: status => status.readAtMs},
 			...clusters.map(
 				(cluster): Flip => ({
 					down: `${cluster} API unreachable`,
@@ -65,6 +67,7 @@ export class EtcdTimeline {
 						const phase = lab?.clusters.find(entry => entry.name === cluster)?.connection.phase;
 						return phase === 'unreachable' ? true : phase === 'live' ? false : undefined;
 					},
+					at: (_status, lab) => lab?.clusters.find(entry => entry.name === cluster)?.connection.sinceMs,
 				}),
 			),
 		];
@@ -135,7 +138,9 @@ export class EtcdTimeline {
 			const was = this.state.get(flip.down) ?? false;
 			if (failing !== was) {
 				this.state.set(flip.down, failing);
-				this.push(failing ? flip.down : flip.up, atMs, failing || this.healAtMs === undefined ? this.cutAtMs : from);
+				// Never before the stop it follows: a phase that began earlier is seen changed only now.
+				const when = Math.max(flip.at?.(status, lab) ?? atMs, failing || this.healAtMs === undefined ? this.cutAtMs : from);
+				this.push(failing ? flip.down : flip.up, when, failing || this.healAtMs === undefined ? this.cutAtMs : from);
 			}
 		}
 		return this.marks.length !== before;
@@ -146,12 +151,14 @@ export class EtcdTimeline {
 		return this.healAtMs !== undefined && this.recoveredAtMs !== undefined && [...this.state.values()].every(failing => !failing);
 	}
 
+	/** In the order things happened (a late read's mark may be pushed after a later poll's). */
 	timeline(): TimelineMark[] {
-		return [...this.marks];
+		return [...this.marks].sort((a, b) => a.atMs - b.atMs);
 	}
 
 	report(): EtcdTimelineReport {
-		const find = (prefix: string) => this.marks.find(mark => mark.signal.startsWith(prefix));
+		const marks = this.timeline();
+		const find = (prefix: string) => marks.find(mark => mark.signal.startsWith(prefix));
 		const signals: EtcdSignalReport[] = [];
 		const leaderStop = this.stops.find(stop => stop.leaderBefore === stop.member);
 		if (leaderStop) {
@@ -163,9 +170,9 @@ export class EtcdTimeline {
 			const mark = find(prefix);
 			if (mark) signals.push({signal: prefix, afterMs: mark.atMs - this.cutAtMs!});
 		}
-		for (const mark of this.marks.filter(entry => entry.signal.endsWith('API unreachable'))) signals.push({signal: mark.signal, afterMs: mark.atMs - this.cutAtMs!});
+		for (const mark of marks.filter(entry => entry.signal.endsWith('API unreachable'))) signals.push({signal: mark.signal, afterMs: mark.atMs - this.cutAtMs!});
 		if (this.healAtMs !== undefined) {
-			for (const mark of this.marks.filter(entry => entry.atMs >= this.healAtMs! && (entry.signal === 'quorum regained' || entry.signal === 'etcd reads work' || entry.signal.endsWith('API live') || entry.signal.startsWith('all ') || entry.signal.endsWith('elected after the heal')))) {
+			for (const mark of marks.filter(entry => entry.atMs >= this.healAtMs! && (entry.signal === 'quorum regained' || entry.signal === 'etcd reads work' || entry.signal.endsWith('API live') || entry.signal.startsWith('all ') || entry.signal.endsWith('elected after the heal')))) {
 				signals.push({signal: mark.signal.endsWith('after the heal') ? mark.signal : `${mark.signal} after the heal`, afterMs: mark.atMs - this.healAtMs});
 			}
 		}

@@ -46,6 +46,8 @@ export interface EtcdStatus {
 	/** A linearizable read (it needs a leader and a quorum) worked through an answering member; undefined: none answers. */
 	readable?: boolean;
 	readError?: string;
+	/** When that read came back: a read that waits out its timeout is news later than the members' facts. */
+	readAtMs?: number;
 }
 
 export type EtcdDrillPhase = 'idle' | 'planned' | 'stopping' | 'stopped' | 'healing' | 'healed' | 'failed';
