@@ -12,6 +12,7 @@ import {cancelHeal} from '../drill/deadman.js';
 import {runArgv} from '../drill/executors.js';
 import {validDrillId} from '../drill/validate.js';
 import {join} from 'node:path';
+import {stat} from 'node:fs/promises';
 import type {EtcdDrillStatus, EtcdStatus} from './types.js';
 import {commandArgv, memberPoint, scheduleStart, timerArgv, type MemberPoint} from './point.js';
 import {EtcdTimeline, etcdReportMarkdown} from './timeline.js';
@@ -422,6 +423,32 @@ export class EtcdDrill {
 			await release();
 			this.busy = false;
 		}
+	}
+
+	private journalSeen?: string;
+
+	/**
+	 * Has the live drill been healed by another process (`labwatch etcd-heal` from a shell)? Then stop timing at
+	 * its heal's time, cancel the in-process TTL heal, and write the report. Cheap when nothing changed: the
+	 * journal is read only when its size or time moved.
+	 */
+	async checkExternalHeal(): Promise<boolean> {
+		const live = this.live;
+		if (!live || this.busy) return false;
+		const stamp = await stat(this.journal.path).then(info => `${info.size}:${info.mtimeMs}`, () => undefined);
+		if (stamp === undefined || stamp === this.journalSeen) return false;
+		this.journalSeen = stamp;
+		const heal = (await this.journal.read()).find(entry => entry.kind === 'etcd' && entry.type === 'heal' && entry.ok && entry.drillId === live.drillId && entry.atMs >= live.sinceMs);
+		if (!heal || this.live !== live || this.busy) return false;
+		clearTimeout(this.ttlTimer);
+		this.ttlTimer = undefined;
+		this.live = undefined;
+		const own = this.recorder?.drillId === live.drillId;
+		if (own) this.recorder!.healApplied(heal.atMs, live.stopped.map(entry => entry.member));
+		this.outcome = `healed by ${heal.by ?? 'another labwatch'}`;
+		const reportPath = own ? await this.writeReport() : undefined;
+		this.setProgress({phase: 'healed', leftover: [], reportPath, timeline: this.recorder?.timeline() ?? [], plan: undefined});
+		return true;
 	}
 
 	/** Whether the timeline still waits for signals: only then is observe() worth calling. */

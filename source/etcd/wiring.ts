@@ -26,6 +26,11 @@ export function wireEtcd(lab: {config: Config; store: LabStore}, stateDir?: stri
 		poller.kick();
 	};
 	const stopListening = drill.onChange(publish);
+	// A heal from a shell (labwatch etcd-heal) while members are stopped here: seen within a second.
+	const healWatch = setInterval(() => {
+		if (drill!.isLive) void drill!.checkExternalHeal().catch(() => undefined);
+	}, 1000);
+	healWatch.unref();
 	void drill.inspect().then(publish, () => {});
 	poller.start();
 	/** The member the dialog showed is the one y stops, even if the leader moved meanwhile. */
@@ -53,6 +58,7 @@ export function wireEtcd(lab: {config: Config; store: LabStore}, stateDir?: stri
 		drill,
 		poller,
 		stop() {
+			clearInterval(healWatch);
 			stopListening();
 			poller.stop();
 			drill!.dispose();

@@ -11,6 +11,7 @@ import {EtcdDrill} from '../../source/etcd/drill.js';
 import type {EtcdStatus} from '../../source/etcd/types.js';
 import {hasCommand, needs} from '../support/infra.js';
 import {runDrillsCommand} from '../../source/drill/commands.js';
+import {runEtcdHealCommand} from '../../source/etcd/commands.js';
 import {newestDrillEvidence} from '../../source/phases/drill-evidence.js';
 import {etcdConfig, startTestEtcd, until, type TestMember} from './cluster.js';
 
@@ -116,7 +117,7 @@ test('a leader stopped with SIGTERM hands over first: the timeline shows the new
 	if (!needs(t, hasCommand('etcd'), 'Debian etcd-server (etcd) is not installed')) return;
 	// kubelet stops a static pod (kind's etcd, its manifest moved away) with SIGTERM, not a crash.
 	const etcd = await startTestEtcd(t, {stopSignal: 'TERM'});
-	const {poller, drill} = rig(t, etcd.members);
+	const {poller, drill, stateDir} = rig(t, etcd.members);
 	poller.start();
 	const leader = (await until('a leader', () => (poller.status?.up === 3 ? poller.status.leader : undefined)))!;
 	const stopped = await drill.stop();
@@ -124,9 +125,17 @@ test('a leader stopped with SIGTERM hands over first: the timeline shows the new
 	const elected = await until('a new leader', () => drill.status().timeline.find(mark => mark.signal.startsWith('new leader')));
 	assert.ok(!elected.signal.includes(leader));
 	t.diagnostic(`SIGTERM: new leader ${elected.afterMs} ms after the stop: ${drill.status().timeline.map(mark => mark.signal).join(' | ')}`);
-	const healed = await drill.heal('test');
-	assert.ok(healed.ok);
+	// Healed from a shell (labwatch etcd-heal, its own drill object): this drill notices, stops timing, reports.
+	let out = '';
+	assert.equal(await runEtcdHealCommand({config: etcdConfig(etcd.members), stdout: {write: (text: string) => (out += text)}, stderr: {write: () => true}, stateDir}), 0);
+	assert.match(out, new RegExp(`^started ${leader} \\(drill e`, 'm'));
+	assert.equal(drill.isLive, true, 'not yet noticed');
+	assert.equal(await drill.checkExternalHeal(), true);
+	assert.equal(drill.isLive, false);
+	const status = drill.status();
+	assert.equal(status.phase, 'healed');
+	assert.ok(status.timeline.some(mark => mark.signal === `started ${leader}`));
 	await until('all back', () => (poller.status?.up === 3 && poller.status.leader ? true : undefined));
-	const report = drill.status();
-	assert.equal(report.phase, 'healed');
+	const report = JSON.parse(readFileSync(join(stateDir, 'drills', `${status.drillId}.json`), 'utf8'));
+	assert.match(report.outcome, /^healed by labwatch etcd-heal/);
 });
