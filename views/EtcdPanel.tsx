@@ -30,7 +30,14 @@ function quorumText(snapshot: LabSnapshot): string {
 export function bannerMarks(timeline: TimelineMark[], healed: boolean, sep: string): string {
 	const started = timeline.findIndex(mark => mark.signal.startsWith('started '));
 	const told = (mark: TimelineMark) => !mark.signal.startsWith('stopped ') && !mark.signal.endsWith(' down');
-	const chosen = healed && started >= 0 ? [...timeline.slice(0, started).filter(mark => mark.signal.startsWith('new leader')).slice(0, 1), ...timeline.slice(started + 1)] : timeline.filter(told);
+	const picked = healed && started >= 0 ? [...timeline.slice(0, started).filter(mark => mark.signal.startsWith('new leader')).slice(0, 1), ...timeline.slice(started + 1)] : timeline.filter(told);
+	// The election time first: on a narrow pane the row is cut from the right.
+	const order = ['new leader', 'quorum', 'all ', ' API ', 'leader lost'];
+	const rank = (mark: TimelineMark) => {
+		const at = order.findIndex(word => mark.signal.includes(word));
+		return at < 0 ? order.length : at;
+	};
+	const chosen = [...picked].sort((a, b) => rank(a) - rank(b) || a.atMs - b.atMs);
 	return chosen.length > 0 ? sep + chosen.map(mark => `${mark.signal} +${(mark.afterMs / 1000).toFixed(1)}s`).join(', ') : '';
 }
 
