@@ -333,8 +333,11 @@ export class LabStore {
 		const events = etcdEvents(this.etcd, status);
 		for (const event of events) this.addEvent(event);
 		const urgent = events.length > 0 || this.etcd?.verdict.level !== status.verdict.level;
+		const same = this.etcd !== undefined && etcdShape(this.etcd) === etcdShape(status);
 		this.etcd = status;
-		this.changed(urgent);
+		// A busy cluster's raft index moves every poll: that alone is no reason for a new snapshot (it is
+		// picked up by the next one any other change makes).
+		if (!same) this.changed(urgent);
 	}
 
 	setEtcdDrill(drill: EtcdDrillStatus | undefined): void {
@@ -498,4 +501,16 @@ function samePod(a: PodInfo, b: PodInfo): boolean {
 /** A gateway without the parts Submariner rewrites on every sync. */
 function gatewayShape(gateway: GatewayInfo): string {
 	return JSON.stringify({...gateway, updatedMs: undefined, connections: gateway.connections.map(connection => ({...connection, rttAverageMs: undefined}))});
+}
+
+/** An etcd status without what moves on every poll (times, raft index, leader-change counts). */
+function etcdShape(status: EtcdStatus): string {
+	return JSON.stringify({
+		members: status.members.map(({name, up, isLeader, hasLeader, term, stopped, error}) => [name, up, isLeader, hasLeader, term, stopped, error]),
+		leader: status.leader,
+		quorum: status.quorum,
+		readable: status.readable,
+		verdict: status.verdict,
+		polled: status.polled,
+	});
 }
