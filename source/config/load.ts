@@ -93,6 +93,16 @@ export function validateConfig(data: unknown, label: string): Config {
 		if (point.via === 'sim' && !point.url) throw new ConfigError(`${label}: ${key}.url: required with via: sim`);
 		if (point.via === 'netns' && !point.netns) throw new ConfigError(`${label}: ${key}.netns: required with via: netns`);
 	}
+	// Certificate paths as a person writes them (~/.labwatch/etcd/ca.crt).
+	const tls = config.etcd?.tls;
+	if (tls) {
+		for (const key of ['ca', 'cert', 'key'] as const) {
+			if (!tls[key]) continue;
+			tls[key] = expandHome(tls[key]!);
+			if (!existsSync(tls[key]!)) throw new ConfigError(`${label}: etcd.tls.${key}: no such file: ${tls[key]}`);
+		}
+		if ((tls.cert === undefined) !== (tls.key === undefined)) throw new ConfigError(`${label}: etcd.tls.${tls.cert === undefined ? 'cert' : 'key'}: required with etcd.tls.${tls.cert === undefined ? 'key' : 'cert'} (a client certificate and its key)`);
+	}
 	const etcdNames = new Set<string>();
 	for (const [index, member] of (config.etcd?.members ?? []).entries()) {
 		const key = `etcd.members.${index}`;

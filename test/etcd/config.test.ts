@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import {parseConfigText} from '../../source/config/load.js';
 import {ConfigError} from '../../source/config/errors.js';
 import {memberPoint} from '../../source/etcd/point.js';
+import {homedir} from 'node:os';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 
 const base = `clusters: {m1: {context: kind-m1-cluster, host: m1}}
 hosts: {m1: {memory: 16GiB, address: 192.168.1.10}}
@@ -18,6 +21,20 @@ test('no etcd: section is no etcd at all; a section gets its defaults', () => {
 	assert.equal(config.etcd!.timeout, 1000);
 	assert.equal(config.etcd!.ttl, 60_000);
 	assert.equal(config.etcd!.members[0]!.via, 'local');
+	// Certificate paths: ~ expanded, and the files must be there (one line naming the key otherwise).
+	const dir = mkdtempSync(join(homedir(), '.labwatch-etcd-config-test-'));
+	try {
+		for (const file of ['ca.crt', 'c.crt', 'c.key']) writeFileSync(join(dir, file), 'x');
+		const short = `~/${dir.slice(homedir().length + 1)}`;
+		const tls = parseConfigText(`${base}etcd: {tls: {ca: ${short}/ca.crt, cert: ${dir}/c.crt, key: ${dir}/c.key}, members: [${member}]}\n`, 'config.yaml').etcd!.tls!;
+		assert.equal(tls.ca, join(dir, 'ca.crt'));
+		assert.equal(tls.cert, join(dir, 'c.crt'));
+		assert.equal(tls.insecureSkipVerify, false);
+		assert.throws(() => parseConfigText(`${base}etcd: {tls: {ca: ${dir}/nope.crt}, members: [${member}]}\n`, 'config.yaml'), {message: `config.yaml: etcd.tls.ca: no such file: ${dir}/nope.crt`});
+		assert.throws(() => parseConfigText(`${base}etcd: {tls: {cert: ${dir}/c.crt}, members: [${member}]}\n`, 'config.yaml'), {message: 'config.yaml: etcd.tls.key: required with etcd.tls.cert (a client certificate and its key)'});
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
 	const point = memberPoint(config.etcd!.members[0]!);
 	assert.ok(point.ok);
 	assert.equal(point.value.label, 'etcd etcd-0 (local)');
