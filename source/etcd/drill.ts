@@ -245,8 +245,7 @@ export class EtcdDrill {
 			if (!this.live) {
 				this.live = {drillId: plan.drillId, sinceMs: startedMs, ttlMs: plan.ttlMs, stopped: []};
 				// The in-process heal comes first and writes the report; the timers on the points are the safety net.
-				this.ttlTimer = setTimeout(() => void this.heal('ttl'), plan.ttlMs);
-				this.ttlTimer.unref();
+				this.armTtl(plan.ttlMs);
 			}
 			this.live.stopped.push({member: plan.member, point: point.value, timer: timer.value, atMs});
 			this.recorder?.stopApplied(plan.member, plan.role, atMs, leaderBefore);
@@ -259,6 +258,22 @@ export class EtcdDrill {
 			await release();
 			this.busy = false;
 		}
+	}
+
+	/** The in-process heal at the TTL; a drill command running then (a second stop) delays it by a second, not forever. */
+	private armTtl(inMs: number): void {
+		clearTimeout(this.ttlTimer);
+		const fire = async (): Promise<void> => {
+			this.ttlTimer = undefined;
+			if (!this.live || this.disposed) return;
+			const healed = await this.heal('ttl');
+			if (!healed.ok && this.live && !this.disposed) {
+				this.ttlTimer = setTimeout(() => void fire(), 1000);
+				this.ttlTimer.unref();
+			}
+		};
+		this.ttlTimer = setTimeout(() => void fire(), Math.max(0, inMs));
+		this.ttlTimer.unref();
 	}
 
 	private get verifyMs(): number {
@@ -340,7 +355,11 @@ export class EtcdDrill {
 				if (point.ok && !this.live.stopped.some(entry => entry.member === stop.member)) this.live.stopped.push({member: stop.member, point: point.value, timer: stop.timer, atMs: stop.atMs});
 			} else if (!leftover.includes(stop.member)) leftover.push(stop.member);
 		}
-		if (this.live) this.setProgress({phase: 'stopped', drillId: this.live.drillId, sinceMs: this.live.sinceMs, ttlMs: this.live.ttlMs, leftover});
+		if (this.live) {
+			// Taken over from a run that died: this process heals it at its TTL too (the point timers first, or us).
+			if (!this.ttlTimer) this.armTtl(this.live.sinceMs + this.live.ttlMs - nowMs);
+			this.setProgress({phase: 'stopped', drillId: this.live.drillId, sinceMs: this.live.sinceMs, ttlMs: this.live.ttlMs, leftover});
+		}
 		else this.setProgress({leftover});
 		return this.status();
 	}
@@ -370,6 +389,7 @@ export class EtcdDrill {
 		let release: () => Promise<void> = async () => undefined;
 		try {
 			const list = await this.toStart();
+			if (list.length === 0) return {ok: true, value: {drillIds: [], started: [], commands: []}};
 			const labels = [...new Set(list.map(entry => entry.point.label))];
 			const taken = await this.locks.acquire(labels, this.options.by);
 			if (taken.ok) release = taken.value;

@@ -139,3 +139,24 @@ test('a leader stopped with SIGTERM hands over first: the timeline shows the new
 	const report = JSON.parse(readFileSync(join(stateDir, 'drills', `${status.drillId}.json`), 'utf8'));
 	assert.match(report.outcome, /^healed by labwatch etcd-heal/);
 });
+
+test('a drill taken over from a run that died is healed at its TTL by the one that took it over', async t => {
+	if (!needs(t, hasCommand('etcd'), 'Debian etcd-server (etcd) is not installed')) return;
+	const etcd = await startTestEtcd(t);
+	const {poller, drill, stateDir, config} = rig(t, etcd.members, {ttl: '3s'});
+	poller.start();
+	await until('a leader', () => (poller.status?.up === 3 ? poller.status.leader : undefined));
+	const stopped = await drill.stop();
+	assert.ok(stopped.ok, stopped.ok ? '' : stopped.error);
+	// The first labwatch goes away (its in-process heal with it); a second one starts and looks.
+	drill.dispose();
+	const second = new EtcdDrill({config, stateDir, by: 'second', status: () => poller.status, poll: () => poller.pollOnce()});
+	t.after(() => second.dispose());
+	const seen = await second.inspect();
+	assert.deepEqual(seen.stopped, [stopped.value.member]);
+	assert.equal(second.isLive, true);
+	await until('the second labwatch to heal at the TTL', () => (second.status().phase === 'healed' ? true : undefined), 15_000);
+	const heals = (await second.journal.read()).filter(entry => entry.type === 'heal');
+	assert.equal(heals.at(-1)!.by, 'ttl');
+	await until('all back', () => (poller.status?.up === 3 && poller.status.leader ? true : undefined));
+});
