@@ -6,6 +6,8 @@ import type {LabSnapshot} from '../source/store/types.js';
 import type {TimelineMark} from '../source/drill/types.js';
 import {formatAge} from '../source/config/duration.js';
 import {memberWords, quorumOf} from '../source/etcd/verdict.js';
+import {startScript} from '../source/etcd/start-script.js';
+import {terminalSafe} from '../source/text/terminal-safe.js';
 import {levelColour, useTheme} from './theme.js';
 import {shellLine} from './DrillPanel.js';
 
@@ -82,6 +84,14 @@ export function EtcdBanner({snapshot, width, readOnly}: {snapshot: LabSnapshot; 
 	);
 }
 
+/** argv as typed; the timer's constant script (START_SCRIPT) by name: labwatch etcd-drill --dry-run prints it. */
+function commandLine(argv: string[]): string {
+	const token = 'LABWATCH_START_SCRIPT';
+	// Snapshots reach the views made terminal-safe: the script's line breaks are spaces by then.
+	const script = (word: string) => word === startScript || word === terminalSafe(startScript);
+	return shellLine(argv.map(word => (script(word) ? token : word))).replace(token, '"$START_SCRIPT"');
+}
+
 export function EtcdDialog(props: {snapshot: LabSnapshot; configured: boolean; width: number; height: number}) {
 	const {snapshot, configured, width, height} = props;
 	const theme = useTheme();
@@ -96,8 +106,12 @@ export function EtcdDialog(props: {snapshot: LabSnapshot; configured: boolean; w
 	const plan = drill?.plan;
 	if (plan) {
 		lines.push({text: ''});
-		lines.push({text: `stop ${plan.member} (${plan.role}):`, bold: true});
-		for (const command of plan.commands) lines.push({text: `  $ ${shellLine(command)}`, dim: true});
+		lines.push({text: `stop ${plan.member} (${plan.role})${plan.effect ? ` → ${plan.effect}` : ''}`, bold: true, level: plan.effect?.includes('LOST') ? 'crit' : undefined});
+		for (const command of plan.commands) lines.push({text: `  $ ${commandLine(command)}`, dim: true});
+		if (plan.start) {
+			lines.push({text: 'start (r, or the timer above after the TTL):'});
+			lines.push({text: `  $ ${commandLine(plan.start)}`, dim: true});
+		}
 	} else if (drill?.error) lines.push({text: `cannot plan: ${drill.error}`, level: 'crit'});
 	const room = Math.max(0, height - 2 - 4);
 	const shown = lines.slice(0, lines.length > room ? Math.max(0, room - 1) : room);

@@ -197,8 +197,8 @@ export class EtcdDrill {
 			effect: `${upAfter}/${total} up after the stop: ${upAfter >= quorum ? 'quorum kept' : 'QUORUM LOST'}`,
 		};
 		if (!this.live && this.progress.phase !== 'stopping' && this.progress.phase !== 'healing')
-			this.setProgress({phase: 'planned', plan: {member: plan.member, role: plan.role, commands: plan.commands}});
-		else this.setProgress({plan: {member: plan.member, role: plan.role, commands: plan.commands}});
+			this.setProgress({phase: 'planned', plan: {member: plan.member, role: plan.role, commands: plan.commands, start: plan.start, effect: plan.effect}});
+		else this.setProgress({plan: {member: plan.member, role: plan.role, commands: plan.commands, start: plan.start, effect: plan.effect}});
 		return {ok: true, value: plan};
 	}
 

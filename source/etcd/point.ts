@@ -9,6 +9,9 @@ import {remoteIdentify} from '../drill/deadman.js';
 import {runArgv} from '../drill/executors.js';
 import {processIdentity} from '../drill/process-identity.js';
 import {validContainer, validSshDestination} from '../drill/validate.js';
+import {startScript} from './start-script.js';
+
+export {startScript};
 
 export interface MemberPoint extends EnforcementPoint {
 	member: string;
@@ -69,12 +72,6 @@ export function commandArgv(point: MemberPoint, words: string[], sshExtra: strin
 	}
 }
 
-/**
- * sh -c START_SCRIPT sh SECONDS DRILL_ID START_WORDS...: after the TTL, run the member's start command. Constant
- * text: the TTL, the drill id and the command are positional arguments. "labwatch:" and the drill id in its
- * command line are what a heal checks before it signals the timer (deadman.ts isOwnTimer).
- */
-export const startScript = ['# labwatch:etcd-drill: start the member this drill stopped, after the TTL', 'sleep "$1" || exit 1', 'shift 2', '"$@"'].join('\n');
 
 function seconds(ttlMs: number): string {
 	return String(Math.max(1, Math.ceil(ttlMs / 1000)));

@@ -61,7 +61,7 @@ export interface EtcdDrillStatus {
 	/** Members stopped by the live drill, in order. */
 	stopped: string[];
 	/** The next stop's plan (member, and the exact commands: timer first, then the stop). */
-	plan?: {member: string; role: string; commands: string[][]};
+	plan?: {member: string; role: string; commands: string[][]; start?: string[]; effect?: string};
 	timeline: TimelineMark[];
 	error?: string;
 	reportPath?: string;

@@ -44,7 +44,7 @@ test('a real apiserver on the drilled etcd: quorum lost takes the API down in th
 	await waitFor('m1 live', 30_000, () => /^\W*live\W*$/m.test(screen()) && screen(), screen);
 	for (const round of [1, 2]) {
 		tmux('send-keys', '-t', session, 'E');
-		await waitFor(`plan ${round}`, 10_000, () => /stop etcd-\d \((leader|follower)\):/.test(screen()), screen);
+		await waitFor(`plan ${round}`, 10_000, () => /stop etcd-\d \((leader|follower)\) → /.test(screen()), screen);
 		tmux('send-keys', '-t', session, 'y');
 		await waitFor(`stop ${round}`, 15_000, () => new RegExp(`ETCD DRILL +stopped ${round === 1 ? 'etcd-\\d ·' : 'etcd-\\d, etcd-\\d ·'}`).test(screen()), screen);
 	}

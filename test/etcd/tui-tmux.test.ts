@@ -43,17 +43,20 @@ test('labwatch in tmux: E plans, y stops the leader, a new one is shown; a secon
 	await waitFor('both clusters live', 20_000, () => /m2 · sim-m2/.test(screen()) && screen(), screen);
 
 	tmux('send-keys', '-t', session, 'E');
-	const plan = await waitFor('the plan', 10_000, () => /stop etcd-\d \(leader\):/.test(screen()) && /\$ sh -c /.test(screen()) && screen(), screen);
+	const plan = await waitFor('the plan', 10_000, () => /stop etcd-\d \(leader\) → /.test(screen()) && /\$ sh -c /.test(screen()) && screen(), screen);
 	t.diagnostic(`plan:\n${plan}`);
-	const leader = /stop (etcd-\d) \(leader\):/.exec(plan)![1]!;
+	const leader = /stop (etcd-\d) \(leader\) → /.exec(plan)![1]!;
 	assert.match(plan, /leader etcd-\d · quorum 3\/3 \(2 of 3 needed\)/);
 	assert.match(plan, /member\.sh stop /);
+	assert.match(plan, /stop etcd-\d \(leader\) → 2\/3 up after the stop: quorum kept/);
+	assert.match(plan, /\$ sh -c "\$START_SCRIPT" sh 120 e\d{8}-\d{6}-[a-z0-9]+ \/.*member\.sh start /);
+	assert.match(plan, /start \(r, or the timer above after the TTL\):/);
 	tmux('send-keys', '-t', session, 'y');
 	const stopped = await waitFor('a new leader in the banner', 15_000, () => new RegExp(`ETCD DRILL +stopped ${leader} · leader etcd-\\d · quorum 2/3`).test(screen()) && screen(), screen);
 	t.diagnostic(`one stopped:\n${stopped}`);
 
 	tmux('send-keys', '-t', session, 'E');
-	await waitFor('the second plan', 10_000, () => /stop etcd-\d \((leader|follower)\):/.test(screen()) && /QUORUM LOST|1\/3 up/.test(screen()) === false && screen(), screen);
+	await waitFor('the second plan', 10_000, () => /stop etcd-\d \((leader|follower)\) → 1\/3 up after the stop: QUORUM LOST/.test(screen()) && screen(), screen);
 	tmux('send-keys', '-t', session, 'y');
 	const lost = await waitFor('quorum lost in the banner', 15_000, () => /ETCD DRILL +stopped etcd-\d, etcd-\d · (NO LEADER|leader etcd-\d) · QUORUM LOST 1\/3/.test(screen()) && screen(), screen);
 	t.diagnostic(`two stopped:\n${lost}`);

@@ -20,7 +20,7 @@ test('E shows the members and the plan with exact argv; y stops; the banner show
 		etcd: {
 			plan() {
 				calls.push('plan');
-				store.setEtcdDrill({phase: 'planned', stopped: [], timeline: [], plan: {member: 'etcd-0', role: 'leader', commands: [['sh', '-c', 'sleep "$1"', 'sh', '60'], ['docker', 'exec', 'm1-control-plane', 'mv', '/etc/kubernetes/manifests/etcd.yaml', '/etc/kubernetes/etcd.yaml.labwatch']]}});
+				store.setEtcdDrill({phase: 'planned', stopped: [], timeline: [], plan: {member: 'etcd-0', role: 'leader', effect: '2/3 up after the stop: quorum kept', start: ['docker', 'exec', 'm1-control-plane', 'mv', '/etc/kubernetes/etcd.yaml.labwatch', '/etc/kubernetes/manifests/etcd.yaml'], commands: [['sh', '-c', 'sleep "$1"', 'sh', '60'], ['docker', 'exec', 'm1-control-plane', 'mv', '/etc/kubernetes/manifests/etcd.yaml', '/etc/kubernetes/etcd.yaml.labwatch']]}});
 				return {ok: true};
 			},
 			stop() {
@@ -41,7 +41,8 @@ test('E shows the members and the plan with exact argv; y stops; the banner show
 	assert.match(frame, /etcd drill: stop the current leader at its point/);
 	assert.match(frame, /leader etcd-0 · quorum 3\/3 \(2 of 3 needed\)/);
 	assert.match(frame, /etcd-0 +leader, term 2, index 40, 1 leader change/);
-	assert.match(frame, /stop etcd-0 \(leader\):/);
+	assert.match(frame, /stop etcd-0 \(leader\) → 2\/3 up after the stop: quorum kept/);
+	assert.match(frame, /start \(r, or the timer above after the TTL\):[\s│]+\$ docker exec m1-control-plane mv \/etc\/kubernetes\/etcd\.yaml\.labwatch \/etc\/kubernetes\/manifests\/etcd\.yaml/);
 	assert.match(frame, /\$ docker exec m1-control-plane mv \/etc\/kubernetes\/manifests\/etcd\.yaml \/etc\/kubernetes\/etcd\.yaml\.labwatch/);
 	assert.match(frame, /y stop etcd-0 now/);
 	frame = await app.press('y');
