@@ -33,14 +33,15 @@ export function bannerMarks(timeline: TimelineMark[], healed: boolean, sep: stri
 	const started = timeline.findIndex(mark => mark.signal.startsWith('started '));
 	const told = (mark: TimelineMark) => !mark.signal.startsWith('stopped ') && !mark.signal.endsWith(' down');
 	const picked = healed && started >= 0 ? [...timeline.slice(0, started).filter(mark => mark.signal.startsWith('new leader')).slice(0, 1), ...timeline.slice(started + 1)] : timeline.filter(told);
-	// The election time first: on a narrow pane the row is cut from the right.
-	const order = ['new leader', 'quorum', 'all ', ' API ', 'leader lost'];
+	// Quorum lost, else the election time, first: on a narrow pane the row is cut from the right.
+	const order = ['quorum lost', 'new leader', 'quorum', 'all ', ' API ', 'leader lost'];
 	const rank = (mark: TimelineMark) => {
 		const at = order.findIndex(word => mark.signal.includes(word));
 		return at < 0 ? order.length : at;
 	};
 	const chosen = [...picked].sort((a, b) => rank(a) - rank(b) || a.atMs - b.atMs);
-	return chosen.length > 0 ? sep + chosen.map(mark => `${mark.signal} +${(mark.afterMs / 1000).toFixed(1)}s`).join(', ') : '';
+	// The term is in the E dialog; the banner keeps to who and when.
+	return chosen.length > 0 ? sep + chosen.map(mark => `${mark.signal.replace(/ \(term \d+\)$/, '')} +${(mark.afterMs / 1000).toFixed(1)}s`).join(', ') : '';
 }
 
 export function EtcdBanner({snapshot, width, readOnly}: {snapshot: LabSnapshot; width: number; readOnly: boolean}) {
