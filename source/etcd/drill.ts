@@ -390,6 +390,8 @@ export class EtcdDrill {
 		try {
 			const list = await this.toStart();
 			if (list.length === 0) return {ok: true, value: {drillIds: [], started: [], commands: []}};
+			// Stops made by another process (the shell, a crashed TUI): read before this heal is journaled.
+			const foreign = (await this.openStops()).filter(stop => stop.drillId !== this.recorder?.drillId);
 			const labels = [...new Set(list.map(entry => entry.point.label))];
 			const taken = await this.locks.acquire(labels, this.options.by);
 			if (taken.ok) release = taken.value;
@@ -433,7 +435,8 @@ export class EtcdDrill {
 			if (own) this.recorder!.healApplied(atMs, started);
 			this.live = undefined;
 			this.outcome = by === 'ttl' ? 'healed when the TTL ran out' : `healed (${by})`;
-			const reportPath = own ? await this.writeReport() : undefined;
+			let reportPath = own ? await this.writeReport() : undefined;
+			for (const drillId of new Set(foreign.map(stop => stop.drillId))) reportPath ??= await this.writeShellReport(drillId, foreign.filter(stop => stop.drillId === drillId), atMs, started);
 			this.setProgress({phase: 'healed', leftover: [], reportPath, timeline: this.recorder?.timeline() ?? [], plan: undefined});
 			return {ok: true, value: {drillIds, started, commands, reportPath}};
 		} catch (error) {
@@ -505,6 +508,25 @@ export class EtcdDrill {
 			return await this.journal.writeReport(recorder.drillId, {...report, points, ttlMs: this.recorderTtlMs, outcome}, etcdReportMarkdown(report, {members, ttlMs: this.recorderTtlMs, outcome}));
 		} catch (error) {
 			this.warn(`report not written: ${this.journal.reportPath(recorder.drillId, 'json')}: ${oneLine(error)}`);
+			return undefined;
+		}
+	}
+
+	/**
+	 * A drill stopped from the shell had nobody watching: its report holds what the journal knows (who was
+	 * stopped when, when they were started) and says so, so `labwatch drills` still lists it.
+	 */
+	private async writeShellReport(drillId: string, stops: Array<{atMs: number; member?: string; ttlMs?: number}>, healAtMs: number, started: string[]): Promise<string | undefined> {
+		const recorder = new EtcdTimeline(drillId);
+		for (const stop of [...stops].sort((a, b) => a.atMs - b.atMs)) if (stop.member) recorder.stopApplied(stop.member, 'not timed here', stop.atMs, undefined);
+		recorder.healApplied(healAtMs, started);
+		const report = recorder.report();
+		const outcome = 'healed; signals not timed (stopped by another labwatch, from the shell or a run that died: run the drill from the TUI, key E, to time them)';
+		const ttlMs = stops[0]?.ttlMs;
+		try {
+			return await this.journal.writeReport(drillId, {...report, points: stops.map(stop => stop.member), ttlMs, outcome}, etcdReportMarkdown(report, {members: report.stopped.map(stop => stop.member), ttlMs, outcome}));
+		} catch (error) {
+			this.warn(`report not written: ${this.journal.reportPath(drillId, 'json')}: ${oneLine(error)}`);
 			return undefined;
 		}
 	}

@@ -83,4 +83,9 @@ test('kill -9 of labwatch after it stopped the leader: the timer on the point st
 	assert.equal(again.text, 'no member stopped by an etcd drill: nothing to start\n');
 	const types = (await new Journal(directory).read()).map(entry => `${entry.kind}:${entry.type}:${entry.ok}`);
 	assert.deepEqual(types, ['etcd:cut:true', 'etcd:heal:true']);
+	// Nobody timed it: the report says what the journal knows, and so.
+	assert.match(heal.text, /^report: .*\/drills\/e\d{8}-\d{6}-[a-z0-9]+\.md$/m);
+	const report = readFileSync(/^report: (.*)$/m.exec(heal.text)![1]!, 'utf8');
+	assert.match(report, new RegExp(`^- Stopped ${victim} \\(not timed here\\): `, 'm'));
+	assert.match(report, /^- Outcome: healed; signals not timed \(stopped by another labwatch, from the shell or a run that died: run the drill from the TUI, key E, to time them\)$/m);
 });
