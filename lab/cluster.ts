@@ -45,6 +45,8 @@ export interface RealClusterOptions {
 	netns?: string;
 	/** etcd's client and peer ports on 127.0.0.1 (default: free ports; 2379/2380 in a netns). */
 	etcdPorts?: {client: number; peer: number};
+	/** An etcd of the caller's (client URLs, comma-separated) instead of the embedded one: the etcd drill's tests. */
+	etcdUrl?: string;
 }
 
 export interface RealClusterProcesses {
@@ -264,7 +266,7 @@ export async function startRealCluster(options: RealClusterOptions): Promise<Rea
 			? [2379, 2380]
 			: [await freePort(), await freePort()];
 	const port = options.port ?? (netns ? 6443 : await freePort(bind));
-	const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+	const etcdUrl = options.etcdUrl ?? `http://127.0.0.1:${etcdPort}`;
 	const host = bind.includes(':') ? `[${bind}]` : bind;
 	const server = `https://${host}:${port}`;
 	const withControllerManager = options.controllerManager ?? true;
@@ -292,8 +294,10 @@ export async function startRealCluster(options: RealClusterOptions): Promise<Rea
 
 	const info: RealCluster['info'] = {totalMs: 0};
 	try {
-		etcd = await startComponent(binary, 'etcd', etcdArgs, dir, timeoutMs, netns);
-		info.etcdReadyMs = Number(etcd.ready.readyMs);
+		if (!options.etcdUrl) {
+			etcd = await startComponent(binary, 'etcd', etcdArgs, dir, timeoutMs, netns);
+			info.etcdReadyMs = Number(etcd.ready.readyMs);
+		}
 		apiserver = await startComponent(binary, 'apiserver', apiserverArgs, dir, timeoutMs, netns);
 		info.apiserverReadyMs = Number(apiserver.ready.readyMs);
 		info.version = String(apiserver.ready.version ?? '');

@@ -7,6 +7,7 @@ import {terminalSafe} from './text/terminal-safe.js';
 import {formatMs, type PhaseCriterion} from './phases/checklist.js';
 import {failoverWords, probeWords} from './probes/words.js';
 import {probeLevel} from './store/verdicts.js';
+import {etcdJson, etcdLines} from './etcd/report-lines.js';
 
 /** The Nagios plugin convention. */
 export const exitCodes: Record<Level, number> = {ok: 0, warn: 1, crit: 2, unknown: 3};
@@ -63,6 +64,7 @@ export function checkText(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 		const failover = failoverWords(probe);
 		if (failover) lines.push(`failover ${failover}`);
 	}
+	lines.push(...etcdLines(snapshot));
 	for (const item of phases) lines.push(`phase ${item.phase} ${item.status} ${item.criterion}: ${item.evidence}`);
 	// Names, reasons and messages come from servers: no escape sequence reaches the terminal or a log.
 	return lines.map(terminalSafe).join('\n') + '\n';
@@ -156,6 +158,7 @@ export function checkJson(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 				: null,
 		})),
 		phases,
+		...etcdJson(snapshot),
 		...(snapshot.partition
 			? {
 					partition: {

@@ -8,6 +8,7 @@ import {kubectlTargets} from './probes/from-cluster.js';
 import {evaluatePhases} from './phases/checklist.js';
 import {newestDrillEvidence} from './phases/drill-evidence.js';
 import {demoStateDir, stateDirFrom} from './drill/journal.js';
+import {pollEtcdOnce} from './etcd/check-once.js';
 
 export interface CheckOptions {
 	configFlag?: string;
@@ -40,6 +41,8 @@ export async function runCheck(options: CheckOptions): Promise<number> {
 		// After the lists, not beside them: a latency measured while this process parses every pod is
 		// this process's time, not the network's.
 		if (lab.config.probes.length > 0) await probes.runAllOnce(Math.max(100, deadlineMs - Date.now()));
+		// etcd's members once each, within the deadline (absent section: nothing).
+		if (lab.config.etcd) await pollEtcdOnce(lab, deadlineMs);
 		// Budgets count the pods just listed.
 		await budgets.finish();
 		await inspectPartition(lab, startedMs + options.timeoutMs - 50);

@@ -4,7 +4,7 @@
 import meow, {type AnyFlag} from 'meow';
 import {ConfigError} from './config/errors.js';
 
-export type CommandName = 'tui' | 'check' | 'init' | 'sim' | 'partition' | 'heal' | 'drills';
+export type CommandName = 'tui' | 'check' | 'init' | 'sim' | 'partition' | 'heal' | 'drills' | 'etcd-drill' | 'etcd-heal';
 
 interface FlagSpec {
 	type: 'string' | 'boolean' | 'number';
@@ -102,6 +102,27 @@ export const commands: Record<CommandName, CommandSpec> = {
 			demo: {type: 'boolean', default: false, help: 'refused: the demo homelab lives inside the TUI (press r there)'},
 		},
 		examples: ['sudo labwatch heal', 'labwatch heal --dry-run'],
+	},
+	'etcd-drill': {
+		usage: 'labwatch etcd-drill [--config FILE] [--ttl 60s] [--member NAME] [--dry-run] [--yes]',
+		summary: 'Stop the etcd leader at its point (run again: another member, quorum lost); it starts by itself after the TTL. Shows the plan and asks first.',
+		flags: {
+			config: configFlag,
+			ttl: {type: 'string', value: 'DURATION', help: 'start it again by itself after this long (default: etcd.ttl, 60s)'},
+			member: {type: 'string', value: 'NAME', help: 'stop this member instead of the current leader'},
+			dryRun: {type: 'boolean', default: false, help: 'print the plan and the exact commands, change nothing'},
+			yes: {type: 'boolean', default: false, help: 'do not ask'},
+		},
+		examples: ['labwatch etcd-drill --dry-run', 'labwatch etcd-drill --ttl 2m --yes'],
+	},
+	'etcd-heal': {
+		usage: 'labwatch etcd-heal [--config FILE] [--dry-run]',
+		summary: 'Start every etcd member an etcd drill stopped (even a crashed run\'s), from the journal.',
+		flags: {
+			config: configFlag,
+			dryRun: {type: 'boolean', default: false, help: 'print the commands a heal would run, change nothing'},
+		},
+		examples: ['labwatch etcd-heal', 'labwatch etcd-heal --dry-run'],
 	},
 	drills: {
 		usage: 'labwatch drills [--demo]',

@@ -86,6 +86,14 @@ async function main(): Promise<number> {
 			});
 			return 0;
 		}
+		case 'etcd-drill':
+		case 'etcd-heal': {
+			const {loadConfig} = await import('./config/load.js');
+			const {runEtcdDrillCommand, runEtcdHealCommand} = await import('./etcd/commands.js');
+			const {config} = loadConfig(flags.config);
+			const options = {config, stdout: process.stdout, stderr: process.stderr, ttlMs: durationFlag('ttl', flags.ttl), member: flags.member, dryRun: flags.dryRun ?? false, yes: flags.yes ?? false};
+			return command === 'etcd-drill' ? runEtcdDrillCommand(options) : runEtcdHealCommand(options);
+		}
 		case 'partition':
 		case 'heal':
 		case 'drills': {

@@ -9,14 +9,15 @@ import {useSnapshot, type RefreshOptions, type SameScreen, type SnapshotSource} 
 import {podsOnScreen} from './pods-on-screen.js';
 import {useWindowSize, type WindowSize} from './hooks/use-window-size.js';
 import {initialUiState, uiReducer} from './ui-state.js';
-import {shownClusters, useKeyRouter} from './key-router.js';
+import {etcdLive, shownClusters, useKeyRouter} from './key-router.js';
 import {makeTheme, ThemeContext} from './theme.js';
 import {layoutFor} from './layout.js';
 import {Header} from './Header.js';
 import {ClusterPanel, podRowsIn} from './ClusterPanel.js';
 import {BudgetPanel} from './BudgetPanel.js';
 import {BreakdownOverlay} from './BreakdownOverlay.js';
-import {DrillBanner, DrillDialog, RollbackDialog, rollbackDialogRows} from './DrillPanel.js';
+import {DrillBanner, DrillDialog, RollbackDialog, rollbackDialogRows, drillBannerVisible} from './DrillPanel.js';
+import {EtcdBanner, EtcdDialog} from './EtcdPanel.js';
 import {EventFeed} from './EventFeed.js';
 import {HelpOverlay} from './HelpOverlay.js';
 import {PhasesOverlay} from './PhasesOverlay.js';
@@ -101,6 +102,8 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 		body = <ProbesOverlay width={layout.width} height={layout.bodyHeight} probes={snapshot.probes} scroll={state.helpScroll} />;
 	} else if (state.mode === 'breakdown' && breakdownHost) {
 		body = <BreakdownOverlay host={breakdownHost} index={state.breakdownHost} count={hosts.length} width={layout.width} height={layout.bodyHeight} />;
+	} else if (state.mode === 'etcd') {
+		body = <EtcdDialog snapshot={snapshot} configured={Boolean(intents.etcd)} width={layout.width} height={layout.bodyHeight} />;
 	} else if (state.mode === 'drill') {
 		body = <DrillDialog snapshot={snapshot} ttlMs={state.ttlMs} configured={Boolean(intents.drill)} width={layout.width} height={layout.bodyHeight} />;
 	} else {
@@ -147,7 +150,9 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 			<Header snapshot={snapshot} configLabel={configLabel} width={layout.width} />
 			{body}
 			{layout.budgetRows > 0 ? <BudgetPanel hosts={snapshot.hosts} prometheus={snapshot.prometheus} width={layout.width} rows={layout.budgetRows} /> : null}
-			{layout.banner ? <DrillBanner snapshot={snapshot} width={layout.width} readOnly={readOnly} /> : null}
+			{layout.banner ? (
+				drillBannerVisible(snapshot) ? <DrillBanner snapshot={snapshot} width={layout.width} readOnly={readOnly} /> : <EtcdBanner snapshot={snapshot} width={layout.width} readOnly={readOnly} />
+			) : null}
 			<EventFeed events={snapshot.events} width={layout.width} />
 			{digFrame && state.mode === 'normal' ? (
 				<DigFooter
@@ -157,7 +162,7 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 					width={layout.width}
 				/>
 			) : (
-				<Footer mode={state.mode} filter={filter} notice={state.notice} readOnly={readOnly} cutLive={Boolean(snapshot.partition?.active || snapshot.partition?.leftover)} width={layout.width} />
+				<Footer mode={state.mode} filter={filter} notice={state.notice} readOnly={readOnly} cutLive={Boolean(snapshot.partition?.active || snapshot.partition?.leftover || etcdLive(snapshot))} width={layout.width} />
 			)}
 		</Box>
 	);

@@ -126,9 +126,12 @@ export const rollbackDialogRows = 4;
 export function RollbackDialog({snapshot, width}: {snapshot: LabSnapshot; width: number}) {
 	const theme = useTheme();
 	const points = snapshot.partition?.points.join(', ') || 'every point';
+	const partition = Boolean(snapshot.partition?.active || snapshot.partition?.leftover);
+	const etcd = snapshot.etcdDrill ? [...snapshot.etcdDrill.stopped, ...(snapshot.etcdDrill.leftover ?? [])] : [];
+	const question = [partition || etcd.length === 0 ? `Roll back the cut at ${points}` : '', etcd.length > 0 ? `${partition ? 'and start' : 'Start'} ${etcd.join(', ')} (stopped by the etcd drill)` : ''].filter(Boolean).join(' ');
 	return (
 		<Box flexDirection="column" flexShrink={0} width={width} height={rollbackDialogRows} borderStyle={theme.border} borderColor={levelColour(theme, 'warn')} paddingX={1}>
-			<Text wrap="truncate-end">Roll back the cut at {points} now?</Text>
+			<Text wrap="truncate-end">{question} now?</Text>
 			<Text wrap="truncate-end">
 				<Text bold color={levelColour(theme, 'warn')}>
 					y

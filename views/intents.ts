@@ -18,6 +18,16 @@ export interface DrillIntents {
 	heal(): IntentResult | Promise<IntentResult>;
 }
 
+/** The etcd drill (E): plan the next stop, stop, start what was stopped. */
+export interface EtcdIntents {
+	/** Publishes the next stop's plan (member, exact commands) into snapshot.etcdDrill. */
+	plan(): IntentResult | Promise<IntentResult>;
+	/** Stops the planned member (the current leader); its point starts it again after the TTL whatever happens. */
+	stop(): IntentResult | Promise<IntentResult>;
+	/** Starts every member an etcd drill stopped. */
+	heal(): IntentResult | Promise<IntentResult>;
+}
+
 export interface Intents {
 	/** Leave: stop watches, restore the terminal, exit 0. */
 	quit(): void;
@@ -25,4 +35,6 @@ export interface Intents {
 	drill?: DrillIntents;
 	/** Describe, YAML, logs, events, nodes and the pod actions; absent: those keys do nothing. */
 	dig?: DigIntents;
+	/** Absent without an etcd: section: E then says etcd is not configured. */
+	etcd?: EtcdIntents;
 }

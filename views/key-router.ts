@@ -38,6 +38,12 @@ function report(context: RouterContext, what: string, result: IntentResult | Pro
 	} else show(result);
 }
 
+/** Members stopped by an etcd drill (live, or left by a crashed run): r starts them. */
+export function etcdLive(snapshot: LabSnapshot): boolean {
+	const drill = snapshot.etcdDrill;
+	return Boolean(drill && (drill.stopped.length > 0 || (drill.leftover?.length ?? 0) > 0));
+}
+
 function isCtrlC(input: string, key: Key): boolean {
 	return key.ctrl && input === 'c';
 }
@@ -83,10 +89,19 @@ export function routeKey(input: string, key: Key, context: RouterContext): void 
 		case 'drill':
 			return drillKey(input, key, context);
 		case 'rollback':
-			if (input === 'y' && intents.drill) {
+			if (input === 'y' && (intents.drill || intents.etcd)) {
 				dispatch({type: 'close'});
-				report(context, 'roll back', intents.drill.heal());
+				// Whatever is live: a partition's cut, an etcd drill's stopped members, or both.
+				if (intents.drill && (snapshot.partition?.active || snapshot.partition?.leftover || !etcdLive(snapshot))) report(context, 'roll back', intents.drill.heal());
+				if (intents.etcd && etcdLive(snapshot)) report(context, 'etcd start', intents.etcd.heal());
 			} else if (key.escape || input === 'n') dispatch({type: 'close'});
+			return;
+		case 'etcd':
+			if (key.escape || input === 'n') dispatch({type: 'close'});
+			else if (input === 'y' && intents.etcd) {
+				dispatch({type: 'close'});
+				report(context, 'etcd stop', intents.etcd.stop());
+			}
 			return;
 		case 'normal':
 			return normalKey(input, key, context);
@@ -133,7 +148,12 @@ function normalKey(input: string, key: Key, context: RouterContext): void {
 		}
 		dispatch({type: 'open', mode: 'drill'});
 		report(context, 'plan', intents.drill.plan(state.ttlMs));
+	} else if (input === 'E') {
+		if (!intents.etcd) return dispatch({type: 'notice', notice: {text: 'etcd is not configured: add an etcd: section with members', level: 'unknown'}});
+		dispatch({type: 'open', mode: 'etcd'});
+		report(context, 'etcd plan', intents.etcd.plan());
 	} else if (input === 'r') {
+		if (etcdLive(snapshot) && intents.etcd) return dispatch({type: 'open', mode: 'rollback'});
 		if (!intents.drill) return dispatch({type: 'notice', notice: notConfigured});
 		if (!snapshot.partition?.active && !snapshot.partition?.leftover) {
 			return dispatch({type: 'notice', notice: {text: 'no cut to roll back', level: 'unknown'}});

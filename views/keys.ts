@@ -28,6 +28,7 @@ export function keyTable(options: {ascii: boolean}): KeyHelp[] {
 		{keys: 'P', what: 'probes: latency and failures as sparklines, who answered a failover check (m2 80% · m1 20%)'},
 		{keys: 'p', what: 'partition drill: show the plan and exact commands, +/- TTL, y cuts', action: true, footer: ['p', 'drill']},
 		{keys: 'r', what: 'roll back a live cut (y confirms)', action: true, footer: ['r', 'roll back']},
+		{keys: 'E', what: 'etcd drill: stop the leader (y confirms, r starts)', action: true},
 		...digKeyTable(options),
 	];
 }
@@ -72,6 +73,11 @@ export function footerKeys(mode: string, options: {ascii: boolean; readOnly: boo
 			return [
 				{key: 'y', word: 'cut', priority: 0},
 				{key: '+/-', word: 'TTL', priority: 2},
+				{key: 'Esc', word: 'cancel', priority: 1},
+			];
+		case 'etcd':
+			return [
+				{key: 'y', word: 'stop', priority: 0},
 				{key: 'Esc', word: 'cancel', priority: 1},
 			];
 		case 'rollback':

@@ -3,6 +3,7 @@
 import type {LabSnapshot} from '../source/store/types.js';
 import {budgetRows} from './BudgetPanel.js';
 import {drillBannerVisible} from './DrillPanel.js';
+import {etcdBannerVisible} from './EtcdPanel.js';
 
 /** Below this width two clusters no longer fit side by side. */
 export const sideBySideMinColumns = 100;
@@ -28,7 +29,7 @@ export interface Layout {
 export function layoutFor(snapshot: LabSnapshot, shown: number[], size: {columns: number; rows: number}, overlayRows = 0): Layout {
 	const width = Math.max(20, size.columns);
 	const height = Math.max(4, size.rows - 1);
-	const banner = drillBannerVisible(snapshot);
+	const banner = drillBannerVisible(snapshot) || etcdBannerVisible(snapshot);
 	// Header, feed and footer take a row each; the budget panel gives way first on a tiny pane.
 	const fixed = 3 + (banner ? 1 : 0);
 	const budget = Math.min(budgetRows(snapshot.hosts), Math.max(0, height - fixed - 6));

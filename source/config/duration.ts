@@ -23,6 +23,9 @@ export const durationRanges = {
 	'phases.httpP95': {minMs: 1, maxMs: 60_000},
 	'phases.partitionDetect': {minMs: 100, maxMs: 600_000},
 	'drill.ttl': {minMs: 1000, maxMs: 3_600_000},
+	'etcd.interval': {minMs: 100, maxMs: 600_000},
+	'etcd.timeout': {minMs: 100, maxMs: 60_000},
+	'etcd.ttl': {minMs: 1000, maxMs: 3_600_000},
 	'--timeout': {minMs: 100, maxMs: 3_600_000},
 	'--ttl': {minMs: 1000, maxMs: 3_600_000},
 } as const satisfies Record<string, {minMs: number; maxMs: number}>;

@@ -93,6 +93,27 @@ export function validateConfig(data: unknown, label: string): Config {
 		if (point.via === 'sim' && !point.url) throw new ConfigError(`${label}: ${key}.url: required with via: sim`);
 		if (point.via === 'netns' && !point.netns) throw new ConfigError(`${label}: ${key}.netns: required with via: netns`);
 	}
+	// Certificate paths as a person writes them (~/.labwatch/etcd/ca.crt).
+	const tls = config.etcd?.tls;
+	if (tls) {
+		for (const key of ['ca', 'cert', 'key'] as const) {
+			if (!tls[key]) continue;
+			tls[key] = expandHome(tls[key]!);
+			if (!existsSync(tls[key]!)) throw new ConfigError(`${label}: etcd.tls.${key}: no such file: ${tls[key]}`);
+		}
+		if ((tls.cert === undefined) !== (tls.key === undefined)) throw new ConfigError(`${label}: etcd.tls.${tls.cert === undefined ? 'cert' : 'key'}: required with etcd.tls.${tls.cert === undefined ? 'key' : 'cert'} (a client certificate and its key)`);
+	}
+	const etcdNames = new Set<string>();
+	for (const [index, member] of (config.etcd?.members ?? []).entries()) {
+		const key = `etcd.members.${index}`;
+		if (etcdNames.has(member.name)) throw new ConfigError(`${label}: ${key}.name: a second etcd member named "${member.name}"`);
+		etcdNames.add(member.name);
+		if (member.via === 'ssh' && !member.destination) throw new ConfigError(`${label}: ${key}.destination: required with via: ssh`);
+		if (member.via === 'docker' && !member.container) throw new ConfigError(`${label}: ${key}.container: required with via: docker`);
+		for (const field of ['stop', 'start'] as const) {
+			if (member[field][0]!.startsWith('-')) throw new ConfigError(`${label}: ${key}.${field}.0: expected a program, not an option (${JSON.stringify(member[field][0])})`);
+		}
+	}
 	const probeNames = new Set<string>();
 	for (const [index, probe] of config.probes.entries()) {
 		if (probeNames.has(probe.name)) throw new ConfigError(`${label}: probes.${index}.name: a second probe named "${probe.name}"`);

@@ -166,6 +166,31 @@ export const phasesSchema = z.strictObject({
 	partitionDetect: duration('phases.partitionDetect').default(3000),
 });
 
+/** One etcd member: where to read it, and how the etcd drill stops and starts it (argument arrays, run at its point). */
+export const etcdMemberSchema = z.strictObject({
+	name,
+	// Client URL: /metrics and the gRPC gateway's POST /v3/maintenance/status (leader, raftTerm, raftIndex).
+	url: probeUrl,
+	// Where /metrics is, when not at url (kubeadm and kind: --listen-metrics-urls=http://127.0.0.1:2381).
+	metricsUrl: probeUrl.optional(),
+	// Where stop and start run: here, through sudo -n, over ssh, or inside a container (a kind node).
+	via: z.enum(['local', 'sudo', 'ssh', 'docker']).default('local'),
+	destination: z.string().regex(/^([a-zA-Z0-9_][a-zA-Z0-9._-]{0,31}@)?[a-zA-Z0-9][a-zA-Z0-9.-]{0,252}$/, 'expected user@host').optional(),
+	container: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'expected a container name').optional(),
+	stop: z.array(z.string().min(1).max(4096)).min(1, 'expected a command as a list of words').max(64),
+	start: z.array(z.string().min(1).max(4096)).min(1, 'expected a command as a list of words').max(64),
+});
+
+/** The etcd / Raft drill and the members it watches; absent: no etcd watching, no E key. */
+export const etcdSchema = z.strictObject({
+	interval: duration('etcd.interval').default(1000),
+	timeout: duration('etcd.timeout').default(1000),
+	// Members stopped by a drill are started again after this, by a timer on their point, even if labwatch dies.
+	ttl: duration('etcd.ttl').default(60_000),
+	tls: z.strictObject({ca: z.string().min(1).optional(), cert: z.string().min(1).optional(), key: z.string().min(1).optional(), insecureSkipVerify: z.boolean().default(false)}).optional(),
+	members: z.array(etcdMemberSchema).min(1, 'expected at least one member').max(9),
+});
+
 export const configSchema = z.strictObject({
 	kubeconfig: z.string().min(1).optional(),
 	clusters: z.record(name, clusterSchema).refine(value => Object.keys(value).length > 0, 'expected at least one cluster'),
@@ -175,6 +200,7 @@ export const configSchema = z.strictObject({
 	probe: probeSchema.default({interval: 1000, timeout: 1000}),
 	probes: z.array(probeTargetSchema).max(64).default([]),
 	phases: phasesSchema.default(() => phasesSchema.parse({})),
+	etcd: etcdSchema.optional(),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -186,3 +212,5 @@ export type DrillConfig = z.output<typeof drillSchema>;
 export type DrillPointConfig = z.output<typeof drillPointSchema>;
 export type ProbeTargetConfig = z.output<typeof probeTargetSchema>;
 export type PhasesConfig = z.output<typeof phasesSchema>;
+export type EtcdConfig = z.output<typeof etcdSchema>;
+export type EtcdMemberConfig = z.output<typeof etcdMemberSchema>;

@@ -10,6 +10,7 @@ import {pfArmScript} from './pf.js';
 import {shellQuote} from './argv.js';
 import {Journal, stateDirFrom} from './journal.js';
 import type {TimelineReport} from './timeline.js';
+import {etcdReportLine} from '../etcd/report-lines.js';
 
 export interface Output {
 	write(text: string): unknown;
@@ -216,6 +217,10 @@ export async function runDrillsCommand(options: Omit<DrillCommandOptions, 'confi
 			continue;
 		}
 		const when = report.cutAtMs ? new Date(report.cutAtMs).toISOString().replace('T', ' ').slice(0, 19) : '—';
+		if ((report as {kind?: unknown}).kind === 'etcd') {
+			options.stdout.write(`${etcdReportLine(id, when, report)}\n    ${journal.reportPath(id, 'md')}\n`);
+			continue;
+		}
 		const heal = report.cutAtMs && report.healAtMs ? `${Math.round((report.healAtMs - report.cutAtMs) / 1000)} s` : '—';
 		const detected = (report.signals ?? [])
 			.filter(signal => signal.detectMs !== undefined)

@@ -37,6 +37,8 @@ export interface JournalEntry {
 	/** Who did it: "labwatch heal", "ttl", "tui". */
 	by?: string;
 	pid: number;
+	/** An etcd drill's entry (a "cut" stops members, a "heal" starts them); absent: a partition drill. */
+	kind?: 'etcd';
 }
 
 export class Journal {
@@ -165,6 +167,7 @@ export function journalEntryFrom(value: unknown): JournalEntry | undefined {
 		results,
 		by: typeof value.by === 'string' ? value.by : undefined,
 		pid: typeof value.pid === 'number' ? value.pid : 0,
+		...(value.kind === 'etcd' ? {kind: 'etcd' as const} : {}),
 	};
 }
 

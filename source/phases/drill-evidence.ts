@@ -10,7 +10,8 @@ export async function newestDrillEvidence(stateDir: string): Promise<DrillEviden
 	const journal = new Journal(stateDir);
 	const ids = await journal.listReports();
 	// Drill ids start with their UTC time (d2026…), so the last in order is the newest.
-	const drillId = ids.at(-1);
+	// Partition drills only: etcd drills' reports (ids e2026…) share the directory but detect no partition.
+	const drillId = ids.filter(id => !id.startsWith('e')).at(-1);
 	if (!drillId) return undefined;
 	let text: string;
 	try {

@@ -20,6 +20,8 @@ import {comparePods} from './pod-order.js';
 import {describeTransition} from './feed.js';
 import type {ProbeStatus} from '../probes/types.js';
 import type {PhaseCriterion} from '../phases/checklist.js';
+import type {EtcdDrillStatus, EtcdStatus} from '../etcd/types.js';
+import {etcdEvents} from '../etcd/events.js';
 
 export interface ClusterIdentity {
 	name: string;
@@ -68,6 +70,8 @@ export class LabStore {
 	private drill: DrillProgress | undefined;
 	private probes: ProbeStatus[] | undefined;
 	private checklist: ((snapshot: LabSnapshot) => PhaseCriterion[]) | undefined;
+	private etcd: EtcdStatus | undefined;
+	private etcdDrill: EtcdDrillStatus | undefined;
 	/** When the network last came back (a cut healed, a cluster reachable again): Submariner re-checks after it. */
 	private healedAtMs: number | undefined;
 	/** Benchmarks: simulator stamps seen since the last frame (only filled while tracing). */
@@ -324,6 +328,23 @@ export class LabStore {
 		this.changed(urgent);
 	}
 
+	/** The etcd members after a poll: a member going down, a leader change, quorum lost are news now; indexes can wait. */
+	setEtcd(status: EtcdStatus): void {
+		const events = etcdEvents(this.etcd, status);
+		for (const event of events) this.addEvent(event);
+		const urgent = events.length > 0 || this.etcd?.verdict.level !== status.verdict.level;
+		const same = this.etcd !== undefined && etcdShape(this.etcd) === etcdShape(status);
+		this.etcd = status;
+		// A busy cluster's raft index moves every poll: that alone is no reason for a new snapshot (it is
+		// picked up by the next one any other change makes).
+		if (!same) this.changed(urgent);
+	}
+
+	setEtcdDrill(drill: EtcdDrillStatus | undefined): void {
+		this.etcdDrill = drill;
+		this.changed();
+	}
+
 	/** How the plan's checklist is evaluated (the config's thresholds, the newest drill report); set again
 	 * when those change. Every snapshot then carries the list, computed once for the TUI and `check`. */
 	setChecklist(evaluate: ((snapshot: LabSnapshot) => PhaseCriterion[]) | undefined): void {
@@ -370,6 +391,8 @@ export class LabStore {
 			partition: this.partition,
 			drill: this.drill,
 			...(this.probes ? {probes: this.probes} : {}),
+			...(this.etcd ? {etcd: this.etcd} : {}),
+			...(this.etcdDrill ? {etcdDrill: this.etcdDrill} : {}),
 			verdict: {level: 'unknown', reasons: []},
 		};
 		snapshot.verdict = overallVerdict(snapshot);
@@ -478,4 +501,16 @@ function samePod(a: PodInfo, b: PodInfo): boolean {
 /** A gateway without the parts Submariner rewrites on every sync. */
 function gatewayShape(gateway: GatewayInfo): string {
 	return JSON.stringify({...gateway, updatedMs: undefined, connections: gateway.connections.map(connection => ({...connection, rttAverageMs: undefined}))});
+}
+
+/** An etcd status without what moves on every poll (times, raft index, leader-change counts). */
+function etcdShape(status: EtcdStatus): string {
+	return JSON.stringify({
+		members: status.members.map(({name, up, isLeader, hasLeader, term, stopped, error}) => [name, up, isLeader, hasLeader, term, stopped, error]),
+		leader: status.leader,
+		quorum: status.quorum,
+		readable: status.readable,
+		verdict: status.verdict,
+		polled: status.polled,
+	});
 }

@@ -2,6 +2,7 @@ import type {HostBudget, PrometheusStatus} from '../budget/types.js';
 import type {DrillProgress, PartitionStatus} from '../drill/types.js';
 import type {ProbeStatus} from '../probes/types.js';
 import type {PhaseCriterion} from '../phases/checklist.js';
+import type {EtcdDrillStatus, EtcdStatus} from '../etcd/types.js';
 
 // The shape of what the sources know and the faces show. Sources write into the store; the TUI and
 // `check` read LabSnapshot objects built from it, and never reach past them.
@@ -149,5 +150,9 @@ export interface LabSnapshot {
 	probes?: ProbeStatus[];
 	/** The homelab plan's checklist, evaluated once per snapshot when the lab sets its criteria. */
 	phases?: PhaseCriterion[];
+	/** The etcd members' state and verdict; absent without an etcd: section (or before the first poll). */
+	etcd?: EtcdStatus;
+	/** The etcd drill: stopped members, timeline, report; absent without an etcd: section. */
+	etcdDrill?: EtcdDrillStatus;
 	verdict: Verdict;
 }

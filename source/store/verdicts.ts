@@ -160,6 +160,10 @@ export function overallVerdict(snapshot: LabSnapshot): Verdict {
 		// No result yet is not evidence either way (the first run is under way).
 		if (level !== 'ok' && level !== 'unknown') parts.push({level, reasons: [`probe ${probe.name} failing: ${probe.last!.error ?? 'failed'}`]});
 	}
+	// etcd: its own verdict (etcd/verdict.ts), and a drill's stopped members are a warning while they are down.
+	if (snapshot.etcd) parts.push(snapshot.etcd.verdict);
+	if (snapshot.etcdDrill && snapshot.etcdDrill.stopped.length > 0) parts.push({level: 'warn', reasons: [`etcd drill active: ${snapshot.etcdDrill.stopped.join(', ')} stopped`]});
+	else if (snapshot.etcdDrill?.leftover && snapshot.etcdDrill.leftover.length > 0) parts.push({level: 'warn', reasons: [`etcd members stopped by a drill nobody healed: ${snapshot.etcdDrill.leftover.join(', ')}: run labwatch etcd-heal`]});
 	if (snapshot.partition?.active) {
 		parts.push({level: 'warn', reasons: [`partition drill active (${snapshot.partition.points.join(', ')})`]});
 	} else if (snapshot.partition?.leftover) {

@@ -22,6 +22,8 @@ export interface TuiWiring {
 	drill?: DrillIntents;
 	/** Describe, logs, events, nodes, YAML and the pod actions; without them those keys do nothing. */
 	dig?: import('../../views/intents.js').DigIntents;
+	/** The etcd drill's intents (E); absent without an etcd: section. */
+	etcd?: import('../../views/intents.js').EtcdIntents;
 	/** Called on the way out, after the watches stop (stop a drill runner's timers, a budget poller). */
 	stop?: () => void | Promise<void>;
 }
@@ -102,7 +104,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 		const signals: NodeJS.Signals[] = ['SIGHUP', 'SIGTERM', 'SIGINT'];
 		for (const signal of signals) process.on(signal, onSignal);
 
-		const intents: Intents = {quit: () => void leave(0), drill: wiring.drill, dig: wiring.dig};
+		const intents: Intents = {quit: () => void leave(0), drill: wiring.drill, dig: wiring.dig, etcd: wiring.etcd};
 		const instance = render(
 			createElement(App, {
 				source: frames?.source ?? lab.store,

@@ -73,11 +73,15 @@ export async function wireSources(lab: Lab): Promise<TuiWiring> {
 			clearTimeout(fallback);
 		};
 	}
+	// etcd: its members polled into the store, and the E drill (absent section: neither).
+	const etcd = lab.config.etcd ? (await import('../etcd/wiring.js')).wireEtcd(lab, drillRunnerOptions(lab).stateDir) : undefined;
 	const dig = await digIntentsFor(lab);
 	return {
 		drill: drillIntentsFrom(runner, lab.config.drill.ttl),
 		dig,
+		...(etcd ? {etcd: etcd.intents} : {}),
 		async stop() {
+			etcd?.stop();
 			dig.dispose();
 			stopWaiting();
 			clearTimeout(startTimer);

@@ -141,7 +141,7 @@ test('bad input: one line naming the file, key or flag; exit 2; no stack trace',
 	assert.match(result.stderr, /^labwatch: kubeconfig .*kubeconfig\.yaml: no context "kind-m3" \(it has: sim-m1, sim-m2\)\n$/);
 	result = await labwatch(['frobnicate']);
 	assert.equal(result.code, 2);
-	assert.equal(result.stderr, 'labwatch: unknown command "frobnicate" (commands: check, init, sim, partition, heal, drills; see labwatch --help)\n');
+	assert.equal(result.stderr, 'labwatch: unknown command "frobnicate" (commands: check, init, sim, partition, heal, etcd-drill, etcd-heal, drills; see labwatch --help)\n');
 });
 
 test('the TUI without a terminal says so and points to check', () => {

@@ -37,7 +37,7 @@ function labwatch(args: string[], options: {closeStdout?: boolean} = {}): Promis
 	});
 }
 
-const subcommands = ['check', 'init', 'sim', 'partition', 'heal', 'drills'];
+const subcommands = ['check', 'init', 'sim', 'partition', 'heal', 'drills', 'etcd-drill', 'etcd-heal'];
 
 for (const command of subcommands) {
 	for (const flag of ['--help', '-h']) {
