@@ -6,7 +6,7 @@ import {formatBytes} from './config/size.js';
 import {terminalSafe} from './text/terminal-safe.js';
 import {formatMs, type PhaseCriterion} from './phases/checklist.js';
 import {probeWords} from './probes/words.js';
-import {probeLevel} from './store/verdicts.js';
+import {connectionVerdict, probeLevel} from './store/verdicts.js';
 
 /** The Nagios plugin convention. */
 export const exitCodes: Record<Level, number> = {ok: 0, warn: 1, crit: 2, unknown: 3};
@@ -37,7 +37,11 @@ export function checkText(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 		const connections = (cluster?.gateways ?? [])
 			.filter(each => each.haStatus === 'active')
 			.flatMap(each => each.connections)
-			.map(connection => `→${connection.remoteCluster} ${connection.status}${connection.rttAverageMs !== undefined && connection.status === 'connected' ? ` ${formatRtt(connection.rttAverageMs)}` : ''}`);
+			.map(connection => {
+				const verdict = connectionVerdict(connection, cluster?.discovery?.submariner, snapshot.atMs);
+				const rtt = connection.rttAverageMs !== undefined && connection.status === 'connected' && verdict.healthChecked ? ` ${formatRtt(connection.rttAverageMs)}` : '';
+				return `→${connection.remoteCluster} ${verdict.words}${rtt}`;
+			});
 		const staleNote = gateway.stale ? ' (stale)' : '';
 		lines.push(`gateway ${gateway.cluster} ${statusWords[gateway.verdict.level]}${staleNote} ${connections.join(', ') || 'no connections'}`);
 		// The failure and messages behind a gateway's verdict, in full: the TUI's line has to cut them.
@@ -116,6 +120,8 @@ export function checkJson(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 						status: connection.status,
 						statusMessage: connection.statusMessage,
 						rttAverageMs: connection.rttAverageMs ?? null,
+						// false: Submariner does not ping it, so `connected` is the cable driver's word only.
+						healthChecked: connectionVerdict(connection, cluster?.discovery?.submariner, snapshot.atMs).healthChecked,
 					})),
 				})),
 			};

@@ -20,6 +20,7 @@ import {comparePods} from './pod-order.js';
 import {describeTransition} from './feed.js';
 import type {ProbeStatus} from '../probes/types.js';
 import type {PhaseCriterion} from '../phases/checklist.js';
+import {DiscoveryData, discoveryKinds, type DiscoveryItem, type DiscoveryKind} from './discovery.js';
 
 export interface ClusterIdentity {
 	name: string;
@@ -40,6 +41,8 @@ interface ClusterData {
 	submarinerMissing?: boolean;
 	/** Sorted pod list, rebuilt only after this cluster's pods changed. */
 	sortedPods?: PodInfo[];
+	/** ServiceExports, ServiceImports, Endpoints, Clusters, the Submariner CR. */
+	discovery: DiscoveryData;
 }
 
 export interface LabStoreOptions {
@@ -84,7 +87,13 @@ export class LabStore {
 				nodes: new Map(),
 				gateways: new Map(),
 				synced: {nodes: false, pods: false, gateways: false},
-				resources: {nodes: {skippedObjects: 0}, pods: {skippedObjects: 0}, gateways: {skippedObjects: 0}},
+				resources: {
+					nodes: {skippedObjects: 0},
+					pods: {skippedObjects: 0},
+					gateways: {skippedObjects: 0},
+					...(Object.fromEntries(discoveryKinds.map(kind => [kind, {skippedObjects: 0}])) as Record<DiscoveryKind, ResourceState>),
+				},
+				discovery: new DiscoveryData(),
 			});
 		}
 	}
@@ -244,6 +253,33 @@ export class LabStore {
 		this.changed();
 	}
 
+	/** The full list of a discovery kind (ServiceExports, Endpoints, …): it is installed and listed. */
+	replaceDiscovery<K extends DiscoveryKind>(cluster: string, kind: K, items: Array<DiscoveryItem<K>>): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		data.discovery.replace(kind, items);
+		this.changed();
+	}
+
+	upsertDiscovery<K extends DiscoveryKind>(cluster: string, kind: K, item: DiscoveryItem<K>): void {
+		const data = this.clusters.get(cluster);
+		if (!data || !data.discovery.upsert(kind, item)) return;
+		this.changed();
+	}
+
+	removeDiscovery(cluster: string, kind: DiscoveryKind, key: string): void {
+		const data = this.clusters.get(cluster);
+		if (!data || !data.discovery.remove(kind, key)) return;
+		this.changed();
+	}
+
+	/** The cluster does not serve this kind (404: no CRD): "not installed", not an error. */
+	markDiscoveryMissing(cluster: string, kind: DiscoveryKind): void {
+		const data = this.clusters.get(cluster);
+		if (!data || !data.discovery.markMissing(kind)) return;
+		this.changed();
+	}
+
 	/** A resource the server answers with an error (or no longer does, with undefined); the rest stay live. */
 	setResourceError(cluster: string, resource: ResourceName, error: string | undefined): void {
 		const data = this.clusters.get(cluster);
@@ -272,7 +308,7 @@ export class LabStore {
 	}
 
 	/** Whether each resource's first list has arrived. */
-	syncedResources(cluster: string): Record<ResourceName, boolean> | undefined {
+	syncedResources(cluster: string): Record<'nodes' | 'pods' | 'gateways', boolean> | undefined {
 		const synced = this.clusters.get(cluster)?.synced;
 		return synced && {...synced};
 	}
@@ -404,6 +440,7 @@ export class LabStore {
 			pods: data.sortedPods,
 			gateways: [...data.gateways.values()].sort((a, b) => a.name.localeCompare(b.name)),
 			...(data.submarinerMissing ? {submarinerMissing: true} : {}),
+			discovery: data.discovery.snapshot(),
 			verdict: {level: 'unknown', reasons: []},
 		};
 		snapshot.verdict = clusterVerdict(snapshot, atMs);
