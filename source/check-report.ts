@@ -6,6 +6,7 @@ import {formatBytes} from './config/size.js';
 import {terminalSafe} from './text/terminal-safe.js';
 import {formatMs, type PhaseCriterion} from './phases/checklist.js';
 import {probeWords} from './probes/words.js';
+import {discoveryJson, discoveryLines} from './check-discovery.js';
 import {connectionVerdict, probeLevel} from './store/verdicts.js';
 
 /** The Nagios plugin convention. */
@@ -47,6 +48,7 @@ export function checkText(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 		// The failure and messages behind a gateway's verdict, in full: the TUI's line has to cut them.
 		for (const reason of gateway.stale ? [] : gateway.verdict.reasons) lines.push(`  ${reason}`);
 	}
+	lines.push(...discoveryLines(snapshot));
 	for (const host of snapshot.hosts ?? []) {
 		const used = host.actualBytes === undefined ? 'use unknown' : `${formatBytes(host.actualBytes)} used`;
 		lines.push(`host ${host.host} ${statusWords[host.verdict.level]} ${used} of ${formatBytes(host.limitBytes - host.reservedBytes)} usable (${host.actualSource})`);
@@ -126,6 +128,7 @@ export function checkJson(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 				})),
 			};
 		}),
+		...discoveryJson(snapshot),
 		...(snapshot.hosts ? {hosts: snapshot.hosts.map(host => ({...host, status: statusWords[host.verdict.level]}))} : {}),
 		...(snapshot.prometheus ? {prometheus: snapshot.prometheus} : {}),
 		probes: (snapshot.probes ?? []).map(probe => ({
