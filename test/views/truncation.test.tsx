@@ -18,7 +18,8 @@ function failingGateway() {
 async function allHelpLines(app: ReturnType<typeof renderApp>): Promise<string[]> {
 	const seen: string[] = [];
 	let frame = await app.press('?');
-	for (let page = 0; page < 40; page++) {
+	// One j scrolls one line: enough presses for the whole help at 60×20 (it grows with every key).
+	for (let page = 0; page < 80; page++) {
 		const rows = frame.split('\n').map(line => line.replace(/^[│┃|]\s?/, '').replace(/\s*[│┃|]\s*$/, ''));
 		// The overlay's content: between its title and its last line (the scroll hint).
 		const inner = rows.slice(rows.findIndex(line => line.startsWith('labwatch help')) + 1, rows.findIndex(line => /closes this help/.test(line)));

@@ -1,0 +1,38 @@
+// `x` (or :services, :exports): every cluster's Lighthouse ServiceExports, one row each: its Valid / Ready /
+// Conflict in words and the clusters it is imported on; a cluster without Lighthouse says so, as a fact.
+import {Box, Text} from 'ink';
+import {plain} from './plain.js';
+import {cell, clip} from './format.js';
+import {levelColour, useTheme} from './theme.js';
+import type {ClusterSnapshot} from '../source/store/types.js';
+import {lighthouseFact, type ExportRow} from '../source/lighthouse/exports.js';
+
+export function ServicesView({rows, clusters, selected, width, height}: {rows: ExportRow[]; clusters: ClusterSnapshot[]; selected: number; width: number; height: number}) {
+	const theme = useTheme();
+	const facts = clusters.map(cluster => ({cluster, fact: lighthouseFact(cluster)})).filter(item => item.fact && item.fact !== 'no ServiceExports');
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Text wrap="truncate-end">
+				<Text bold inverse>{plain(theme, ' services · Lighthouse exports of every cluster ')}</Text>
+				<Text dimColor>{plain(theme, ` ${rows.length} · g gateways`)}</Text>
+			</Text>
+			<Text bold wrap="truncate-end">
+				{clip(`${cell('CLUSTER', 8)}${cell('EXPORT', 28)}${cell('STATE', 34)}IMPORTED ON`, width)}
+			</Text>
+			{rows.length === 0 && facts.length === 0 ? <Text dimColor>no ServiceExports in any cluster</Text> : null}
+			{rows.map((row, index) => {
+				const imported = row.importedOn.length === 0 ? 'nowhere else' : row.importedOn.map(site => `${site.cluster}${site.connection && site.connection !== 'connected' ? ` (DNS: ${site.cluster}→${row.clusterId ?? row.cluster} ${site.connection})` : ''}${site.stale ? ' (stale)' : ''}`).join(', ');
+				return (
+					<Text key={`${row.cluster}/${row.export.namespace}/${row.export.name}`} inverse={index === selected} dimColor={row.stale} color={row.level === 'ok' ? undefined : levelColour(theme, row.level)} wrap="truncate-end">
+						{clip(plain(theme, `${cell(row.cluster, 8)}${cell(`${row.export.namespace}/${row.export.name}`, 28)}${cell(row.words, 34)}${imported}`), width, theme.glyphs.ellipsis)}
+					</Text>
+				);
+			})}
+			{facts.map(({cluster, fact}) => (
+				<Text key={`fact/${cluster.name}`} dimColor wrap="truncate-end">
+					{clip(plain(theme, `${cell(cluster.name, 8)}${fact}`), width, theme.glyphs.ellipsis)}
+				</Text>
+			))}
+		</Box>
+	);
+}
