@@ -58,7 +58,8 @@ export function serviceDiscoveryEvidence(snapshot: LabSnapshot, item: ServiceDis
 		const sites = row.importedOn.filter(site => !site.stale && answered(site)).map(site => site.cluster);
 		if (probeWords?.failing) return {status: 'failed', evidence: `${exportName(row)} Valid, Ready, imported on ${sites.join(', ')}; but ${probeWords.text}`};
 		const others = rows.length - good.length;
-		const more = others > 0 ? ` (${others} other export${others === 1 ? '' : 's'} not found: ${rows.filter(item => !good.includes(item))[0]!.export.name} …)` : '';
+		const first = rows.find(item => !good.includes(item));
+		const more = first ? ` (${others} other export${others === 1 ? '' : 's'} not found: ${first.export.namespace}/${first.export.name}${others > 1 ? ', …' : ''})` : '';
 		return {status: 'passed', evidence: `${exportName(row)} Valid, Ready, imported on ${sites.join(', ')}${probeWords ? `; ${probeWords.text}` : ''}${more}`};
 	}
 	if (rows.length === 0) {
