@@ -89,3 +89,34 @@ export function importWords(row: ExportRow): string {
 	if (row.importedOn.length === 0) return 'not imported on any other cluster';
 	return `imported on ${row.importedOn.map(site => `${site.cluster}${site.stale ? ' (stale)' : ''}`).join(', ')}`;
 }
+
+export interface ImportView {
+	/** The importing cluster (labwatch's name), which is live. */
+	cluster: string;
+	namespace: string;
+	name: string;
+	/** Exporting clusters other than this one, with this cluster's gateway connection to each (undefined: none listed). */
+	exporters: Array<{clusterId: string; connection?: string}>;
+}
+
+/**
+ * What each live cluster imports from the others, seen from the importer alone: its aggregated
+ * ServiceImports and its own gateway connections. Lighthouse's DNS there answers an import only through
+ * exporters it is connected to, so this needs nothing from the exporting cluster (which may be cut off).
+ */
+export function importViews(snapshot: Pick<LabSnapshot, 'clusters'>): ImportView[] {
+	const views: ImportView[] = [];
+	for (const cluster of snapshot.clusters) {
+		if (cluster.stale) continue;
+		const ownId = submarinerClusterId(cluster);
+		for (const item of cluster.discovery?.serviceImports ?? []) {
+			if (item.sourceCluster) continue;
+			const exporters = item.clusters.filter(id => id !== ownId).map(clusterId => {
+				const connection = activeConnectionStatus(cluster, clusterId);
+				return {clusterId, ...(connection ? {connection} : {})};
+			});
+			if (exporters.length > 0) views.push({cluster: cluster.name, namespace: item.namespace, name: item.name, exporters});
+		}
+	}
+	return views;
+}

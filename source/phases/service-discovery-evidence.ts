@@ -8,7 +8,7 @@
 // `unknown`: nothing was seen.
 import type {LabSnapshot} from '../store/types.js';
 import type {ProbeStatus} from '../probes/types.js';
-import {exportRows, importWords, type ExportRow, type ImportSite} from '../lighthouse/exports.js';
+import {exportRows, importViews, importWords, type ExportRow, type ImportSite} from '../lighthouse/exports.js';
 import {lighthouseMissing} from '../store/discovery.js';
 import type {CriterionStatus} from './checklist.js';
 
@@ -62,23 +62,28 @@ export function serviceDiscoveryEvidence(snapshot: LabSnapshot, item: ServiceDis
 		const more = first ? ` (${others} other export${others === 1 ? '' : 's'} not found: ${first.export.namespace}/${first.export.name}${others > 1 ? ', …' : ''})` : '';
 		return {status: 'passed', evidence: `${exportName(row)} Valid, Ready, imported on ${sites.join(', ')}${probeWords ? `; ${probeWords.text}` : ''}${more}`};
 	}
+	// Seen from an importing cluster alone: an import whose every exporter is behind a connection that is
+	// not `connected` is not answered by Lighthouse's DNS there, whatever the exporter's own state.
+	const unanswered = importViews(snapshot).find(view => view.exporters.every(exporter => exporter.connection !== undefined && exporter.connection !== 'connected'));
+	const problem = rows.find(row => row.state === 'conflict') ?? rows.find(row => row.state === 'invalid') ?? rows.find(row => row.state !== 'exported');
+	if (problem) return {status: 'failed', evidence: `${exportName(problem)} ${problem.words}`};
+	if (unanswered) {
+		const [exporter] = unanswered.exporters;
+		return {
+			status: 'failed',
+			evidence: `ServiceImport ${unanswered.namespace}/${unanswered.name} on ${unanswered.cluster} (exported by ${unanswered.exporters.map(each => each.clusterId).join(', ')}): ${unanswered.cluster}→${exporter!.clusterId} is ${exporter!.connection}, and Lighthouse DNS answers only connected clusters`,
+		};
+	}
 	if (rows.length === 0) {
 		const missing = seen.filter(cluster => lighthouseMissing(cluster.discovery)).map(cluster => cluster.name);
 		const note = missing.length > 0 ? ` (Lighthouse not installed on ${missing.join(', ')})` : '';
 		if (clusters.some(cluster => cluster.stale)) return {status: 'unknown', evidence: `no ServiceExport in the live clusters; ${clusters.filter(cluster => cluster.stale).map(cluster => cluster.name).join(', ')} not live${note}`};
 		return {status: 'failed', evidence: `no ServiceExport in any cluster${note}`};
 	}
-	// Nothing found: say the most telling thing wrong, conflicts first.
-	const worst = rows.find(row => row.state === 'conflict') ?? rows.find(row => row.state === 'invalid') ?? rows.find(row => row.state !== 'exported') ?? rows[0]!;
-	if (worst.state !== 'exported') return {status: 'failed', evidence: `${exportName(worst)} ${worst.words}`};
-	if (worst.importedOn.length === 0) return {status: 'failed', evidence: `${exportName(worst)} Valid, Ready, ${importWords(worst)}`};
-	const live = worst.importedOn.filter(site => !site.stale);
-	if (live.length === 0) return {status: 'unknown', evidence: `${exportName(worst)} Valid, Ready; ${worst.importedOn.map(site => site.cluster).join(', ')} not live`};
-	const site = live[0]!;
-	return {
-		status: 'failed',
-		evidence: `${exportName(worst)} imported on ${site.cluster}, but ${site.cluster}→${worst.clusterId ?? worst.cluster} is ${site.connection}: Lighthouse DNS answers only connected clusters`,
-	};
+	const notImported = rows.find(row => row.importedOn.length === 0);
+	if (notImported) return {status: 'failed', evidence: `${exportName(notImported)} Valid, Ready, ${importWords(notImported)}`};
+	const row = rows[0]!;
+	return {status: 'unknown', evidence: `${exportName(row)} Valid, Ready; ${row.importedOn.map(site => site.cluster).join(', ')} not live`};
 }
 
 function clustersetProbeWords(snapshot: LabSnapshot, named: string | undefined): {failing: boolean; text: string} | undefined {

@@ -60,9 +60,22 @@ test('passed: an export Valid and Ready, imported on the other cluster, the one 
 test("failed: the importing cluster's gateway connection is not connected, so Lighthouse's DNS there does not answer", () => {
 	const result = serviceDiscoveryEvidence(homelab({m1ToM2: 'error', m2ToM1: 'error'}).snapshot(), {criterion});
 	assert.equal(result.status, 'failed');
-	assert.equal(result.evidence, 'ServiceExport apps/backend on m2 imported on m1, but m1→m2 is error: Lighthouse DNS answers only connected clusters');
+	assert.equal(result.evidence, 'ServiceImport apps/backend on m1 (exported by m2): m1→m2 is error, and Lighthouse DNS answers only connected clusters');
 	// One direction still answering is enough for "a service".
 	assert.deepEqual(serviceDiscoveryEvidence(homelab({m1ToM2: 'error'}).snapshot(), {criterion}), {status: 'passed', evidence: 'ServiceExport data/postgresql on m1 Valid, Ready, imported on m2 (1 other export not found: apps/backend)'});
+});
+
+test('a cut: m2 unreachable, m1→m2 error: failed from what m1 alone shows (its import of m2\'s service is not answered)', () => {
+	const store = homelab({m1ToM2: 'connected'});
+	store.setConnection('m2', 'unreachable', 'timeout');
+	// Before Submariner notices: nothing seen fails, and m2's side is not evidence.
+	assert.deepEqual(serviceDiscoveryEvidence(store.snapshot(), {criterion}), {status: 'unknown', evidence: 'ServiceExport data/postgresql on m1 Valid, Ready; m2 not live'});
+	store.replaceGateways('m1', [gatewayObject('m1', 'm2', 'error')]);
+	assert.deepEqual(serviceDiscoveryEvidence(store.snapshot(), {criterion}), {status: 'failed', evidence: 'ServiceImport apps/backend on m1 (exported by m2): m1→m2 is error, and Lighthouse DNS answers only connected clusters'});
+	// Healed: passed again.
+	store.setConnection('m2', 'live');
+	store.replaceGateways('m1', [gatewayObject('m1', 'm2', 'connected')]);
+	assert.equal(serviceDiscoveryEvidence(store.snapshot(), {criterion}).status, 'passed');
 });
 
 test('failed: a Conflict is named with its reason and message', () => {
