@@ -17,14 +17,18 @@ export function ServicesView({rows, clusters, selected, width, height}: {rows: E
 				<Text dimColor>{plain(theme, ` ${rows.length} · g gateways`)}</Text>
 			</Text>
 			<Text bold wrap="truncate-end">
-				{clip(`${cell('CLUSTER', 8)}${cell('EXPORT', 28)}${cell('STATE', 34)}IMPORTED ON`, width)}
+				{clip(`${cell('CLUSTER', 8)}${cell('EXPORT', 28)}${cell('IMPORTED ON', 16)}STATE`, width)}
 			</Text>
 			{rows.length === 0 && facts.length === 0 ? <Text dimColor>no ServiceExports in any cluster</Text> : null}
 			{rows.map((row, index) => {
-				const imported = row.importedOn.length === 0 ? 'nowhere else' : row.importedOn.map(site => `${site.cluster}${site.connection && site.connection !== 'connected' ? ` (DNS: ${site.cluster}→${row.clusterId ?? row.cluster} ${site.connection})` : ''}${site.stale ? ' (stale)' : ''}`).join(', ');
+				const imported = row.importedOn.length === 0 ? 'nowhere else' : row.importedOn.map(site => `${site.cluster}${site.stale ? ' (stale)' : ''}`).join(', ');
+				// Lighthouse's DNS on an importer answers only while its gateway to the exporter is connected.
+				const unanswered = row.importedOn.filter(site => site.connection && site.connection !== 'connected');
+				const dns = unanswered.map(site => `; DNS on ${site.cluster}: ${site.cluster}→${row.clusterId ?? row.cluster} ${site.connection}`).join('');
 				return (
 					<Text key={`${row.cluster}/${row.export.namespace}/${row.export.name}`} inverse={index === selected} dimColor={row.stale} color={row.level === 'ok' ? undefined : levelColour(theme, row.level)} wrap="truncate-end">
-						{clip(plain(theme, `${cell(row.cluster, 8)}${cell(`${row.export.namespace}/${row.export.name}`, 28)}${cell(row.words, 34)}${imported}`), width, theme.glyphs.ellipsis)}
+						{/* The state last: a conflict's message is the longest thing here, and the one to read in full. */}
+						{clip(plain(theme, `${cell(row.cluster, 8)}${cell(`${row.export.namespace}/${row.export.name}`, 28)}${cell(imported, 16)}${row.words}${dns}`), width, theme.glyphs.ellipsis)}
 					</Text>
 				);
 			})}
