@@ -20,6 +20,12 @@ export function discoveryLines(snapshot: LabSnapshot): string[] {
 		}
 	}
 	for (const cluster of snapshot.clusters) {
+		const imports = (cluster.discovery?.serviceImports ?? []).filter(item => !item.sourceCluster);
+		if (imports.length === 0) continue;
+		const words = imports.map(item => `${item.namespace}/${item.name} ${item.type || '?'} from ${item.clusters.join(',') || 'no cluster'}${item.ips.length > 0 ? ` ${item.ips.join(',')}` : ''}`);
+		lines.push(`imports ${cluster.name}${cluster.stale ? ' (stale)' : ''} ${words.join('; ')}`);
+	}
+	for (const cluster of snapshot.clusters) {
 		const discovery = cluster.discovery;
 		if (!discovery || cluster.submarinerMissing) continue;
 		const cr = discovery.submariner;

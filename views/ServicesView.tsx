@@ -32,11 +32,35 @@ export function ServicesView({rows, clusters, selected, width, height}: {rows: E
 					</Text>
 				);
 			})}
+			<ImportLines clusters={clusters} width={width} />
 			{facts.map(({cluster, fact}) => (
 				<Text key={`fact/${cluster.name}`} dimColor wrap="truncate-end">
 					{clip(plain(theme, `${cell(cluster.name, 8)}${fact}`), width, theme.glyphs.ellipsis)}
 				</Text>
 			))}
 		</Box>
+	);
+}
+
+/** Each cluster's aggregated ServiceImports: type, IPs, and the clusters each is imported from. */
+function ImportLines({clusters, width}: {clusters: ClusterSnapshot[]; width: number}) {
+	const theme = useTheme();
+	const lines = clusters.flatMap(cluster =>
+		(cluster.discovery?.serviceImports ?? [])
+			.filter(item => !item.sourceCluster)
+			.map(item => ({key: `${cluster.name}/${item.namespace}/${item.name}`, stale: cluster.stale, text: `${cell(cluster.name, 8)}${cell(`${item.namespace}/${item.name}`, 28)}${cell(item.type || '?', 16)}from ${item.clusters.join(', ') || 'no cluster'}${item.ips.length > 0 ? ` · ${item.ips.join(', ')}` : ''}`})),
+	);
+	if (lines.length === 0) return null;
+	return (
+		<>
+			<Text bold wrap="truncate-end">
+				{clip(`${cell('CLUSTER', 8)}${cell('IMPORT', 28)}${cell('TYPE', 16)}FROM`, width)}
+			</Text>
+			{lines.map(line => (
+				<Text key={line.key} dimColor={line.stale} wrap="truncate-end">
+					{clip(plain(theme, line.text), width, theme.glyphs.ellipsis)}
+				</Text>
+			))}
+		</>
 	);
 }

@@ -50,6 +50,7 @@ test('m1 exports data/postgresql and data/redis, imported on m2; m2 exports apps
 	assert.deepEqual(snapshot.gateways.map(gateway => gateway.verdict.reasons.filter(reason => /health-checked/.test(reason))), [[], []], 'the simulated gateways are health-checked');
 	const text = checkText(snapshot);
 	assert.match(text, /^service m1 data\/postgresql Valid, Ready, imported on m2$/m);
+	assert.match(text, /^imports m2 apps\/backend ClusterSetIP from m2; data\/postgresql ClusterSetIP from m1; data\/redis ClusterSetIP from m1$/m);
 	assert.match(text, /^submariner m2 submariner-operator\/submariner: cluster m2, libreswan, health check every 1 s, error after 5 lost$/m);
 });
 
