@@ -48,7 +48,7 @@ function ImportLines({clusters, width}: {clusters: ClusterSnapshot[]; width: num
 	const lines = clusters.flatMap(cluster =>
 		(cluster.discovery?.serviceImports ?? [])
 			.filter(item => !item.sourceCluster)
-			.map(item => ({key: `${cluster.name}/${item.namespace}/${item.name}`, stale: cluster.stale, text: `${cell(cluster.name, 8)}${cell(`${item.namespace}/${item.name}`, 28)}${cell(item.type || '?', 16)}from ${item.clusters.join(', ') || 'no cluster'}${item.ips.length > 0 ? ` · ${item.ips.join(', ')}` : ''}`})),
+			.map(item => ({key: `${cluster.name}/${item.namespace}/${item.name}`, stale: cluster.stale, text: `${cell(cluster.name, 8)}${cell(`${item.namespace}/${item.name}`, 28)}${cell(item.type || '?', 16)}${item.clusters.join(', ') || 'no cluster'}${item.ips.length > 0 ? ` · ${item.ips.join(', ')}` : ''}`})),
 	);
 	if (lines.length === 0) return null;
 	return (

@@ -30,7 +30,7 @@ test('x lists each export with Valid/Ready/Conflict and where it is imported; a 
 	assert.match(frame, /m1\s+data\/postgresql\s+m2\s+Valid, Ready/);
 	assert.match(frame, /m1\s+data\/redis\s+nowhere else\s+Conflict: PortConflict: ports differ/);
 	assert.match(frame, /m2\s+Lighthouse not installed \(no serviceexports\.multicluster\.x-k8s\.io API\)/);
-	assert.match(frame, /m2\s+data\/postgresql\s+ClusterSetIP\s+from m1/, 'the imports, with type and source clusters');
+	assert.match(frame, /m2\s+data\/postgresql\s+ClusterSetIP\s+m1\n/, 'the imports, with type and source clusters');
 	assert.match(frame, /Esc back\s+j\/k move\s+g gateways/);
 	const back = await app.press(keys.escape);
 	assert.doesNotMatch(back, /services · Lighthouse/);
