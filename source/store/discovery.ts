@@ -91,6 +91,10 @@ export class DiscoveryData {
 		return true;
 	}
 
+	get<K extends DiscoveryKind>(kind: K, key: string): KindItems[K] | undefined {
+		return (this.items[kind] as Map<string, KindItems[K]>).get(key);
+	}
+
 	kindState(kind: DiscoveryKind): KindState {
 		return this.state[kind];
 	}

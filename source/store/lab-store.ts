@@ -20,7 +20,8 @@ import {comparePods} from './pod-order.js';
 import {describeTransition} from './feed.js';
 import type {ProbeStatus} from '../probes/types.js';
 import type {PhaseCriterion} from '../phases/checklist.js';
-import {DiscoveryData, discoveryKinds, type DiscoveryItem, type DiscoveryKind} from './discovery.js';
+import {DiscoveryData, discoveryKey, discoveryKinds, type DiscoveryItem, type DiscoveryKind} from './discovery.js';
+import {exportState, exportWords} from '../lighthouse/service-export.js';
 
 export interface ClusterIdentity {
 	name: string;
@@ -263,7 +264,10 @@ export class LabStore {
 
 	upsertDiscovery<K extends DiscoveryKind>(cluster: string, kind: K, item: DiscoveryItem<K>): void {
 		const data = this.clusters.get(cluster);
-		if (!data || !data.discovery.upsert(kind, item)) return;
+		if (!data) return;
+		const before = kind === 'serviceexports' ? (data.discovery.get('serviceexports', discoveryKey(item)) ?? null) : undefined;
+		if (!data.discovery.upsert(kind, item)) return;
+		if (before !== undefined) this.noteExportChange(cluster, before, item as DiscoveryItem<'serviceexports'>);
 		this.changed();
 	}
 
@@ -482,6 +486,17 @@ export class LabStore {
 				});
 			}
 		}
+	}
+
+	/** A ServiceExport whose state moves (exported, conflict, invalid) is news in the feed. */
+	private noteExportChange(cluster: string, before: DiscoveryItem<'serviceexports'> | null, after: DiscoveryItem<'serviceexports'>): void {
+		const state = exportState(after);
+		const was = before ? exportState(before) : undefined;
+		// A new export starts pending while the agent syncs it: only where it ends up is news.
+		if (state === was || (was === undefined && state === 'pending')) return;
+		if (was === undefined && state === 'exported') return;
+		const level = state === 'exported' ? 'ok' : state === 'pending' ? 'unknown' : 'warn';
+		this.addEvent({atMs: this.clock(), cluster, level, text: `${cluster}: ServiceExport ${after.namespace}/${after.name} ${exportWords(after)}`});
 	}
 
 	private changed(urgent = true, what: 'pod' | 'other' = 'other'): void {

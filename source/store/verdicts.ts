@@ -2,6 +2,7 @@
 import type {ClusterSnapshot, GatewayConnection, LabSnapshot, Level, PodInfo, Verdict} from './types.js';
 import type {SubmarinerInfo} from '../submariner/submariner-cr.js';
 import {connectionHealthCheck, notHealthChecked} from '../submariner/health-check.js';
+import {exportsVerdict} from '../lighthouse/export-verdict.js';
 import {gatewayAgeMs, isConnectionDegraded, isGatewayStale} from '../submariner/gateway.js';
 import {formatAge} from '../config/duration.js';
 import {clockTime} from './clock-time.js';
@@ -77,6 +78,11 @@ export function clusterVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict
 		levels.push('warn');
 		const named = failing.slice(0, 3).map(pod => `${pod.namespace}/${pod.name} ${pod.problem}`).join(', ');
 		reasons.push(`${name} ${failing.length} pod${failing.length === 1 ? '' : 's'} failing: ${named}${failing.length > 3 ? ', …' : ''}`);
+	}
+	const exports = exportsVerdict(cluster);
+	if (exports.level !== 'ok') {
+		levels.push(exports.level);
+		reasons.push(...exports.reasons);
 	}
 	const stuck = cluster.pods.filter(pod => pod.phase === 'Pending' && nowMs - pod.createdMs > pendingTooLongMs);
 	if (stuck.length > 0) {

@@ -171,6 +171,8 @@ test('real CRDs: exports, imports, Endpoints, Clusters and the Submariner CR rea
 	// A port conflict, as the agent merges it into the Conflict condition.
 	await m1.exportStatus('data', 'redis', [valid, {type: 'Ready', status: 'False', reason: 'Failed', message: 'Unable to export due to an irresolvable conflict'}, {type: 'Conflict', status: 'True', reason: 'PortConflict', message: 'The service ports conflict between the constituent clusters'}]);
 	await until('the conflict in the store', () => exportRows(lab!.store.snapshot()).find(row => row.export.name === 'redis')?.state === 'conflict', 15_000);
+	assert.deepEqual(cluster('m1').verdict.reasons, ['m1 ServiceExport data/redis Conflict: PortConflict: The service ports conflict between the constituent clusters']);
+	assert.ok(lab!.store.snapshot().events.some(event => event.text === 'm1: ServiceExport data/redis Conflict: PortConflict: The service ports conflict between the constituent clusters'), 'news in the feed');
 
 	// The TUI: x lists them, the gateways view shows the CR and endpoints.
 	const app = renderApp(lab!.store, {intents: {quit: () => {}, dig: fakeDig()}, columns: 120, rows: 30});
@@ -194,8 +196,9 @@ test('real CRDs: exports, imports, Endpoints, Clusters and the Submariner CR rea
 	assert.match(text.stdout, /^gateway m2 UNKNOWN →m1 connected, not health-checked$/m);
 	assert.match(text.stdout, /^phase 3 passed an m2 service reached by its clusterset DNS name: ServiceExport data\/postgresql on m1 Valid, Ready, imported on m2 \(1 other export not found: data\/redis\)$/m);
 	assert.doesNotMatch(text.stdout, /^ {2}bare /m, 'no reason against the cluster without the CRDs');
-	// UNKNOWN: nothing is wrong, but m2's tunnel is not health-checked.
-	assert.equal(text.code, 3, text.stdout);
+	// WARNING for the conflict (UNKNOWN, for m2's tunnel not health-checked, ranks below it).
+	assert.equal(text.code, 1, text.stdout);
+	assert.match(text.stdout, /^LABWATCH WARNING - m1 ServiceExport data\/redis Conflict: PortConflict: The service ports conflict between the constituent clusters$/m);
 	const json = JSON.parse((await labwatch(['check', '--config', configPath, '--json', '--timeout', '10s'], env)).stdout);
 	assert.deepEqual(json.services.map((each: any) => [each.cluster, each.lighthouse, each.exports.map((item: any) => `${item.name}:${item.state}:${item.importedOn.map((site: any) => site.cluster)}`)]), [
 		['m1', 'installed', ['postgresql:exported:m2', 'redis:conflict:m2']],

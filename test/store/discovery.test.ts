@@ -88,7 +88,27 @@ test('the same object again changes nothing (no new snapshot); a change does', (
 	store.upsertDiscovery('m1', 'serviceexports', {...item});
 	assert.equal(store.version, version);
 	store.upsertDiscovery('m1', 'serviceexports', {...item, ready: {status: 'True', reason: 'Exported', message: ''}});
-	assert.equal(store.version, version + 1);
+	assert.ok(store.version > version, 'a real change makes a new snapshot');
 	store.removeDiscovery('m1', 'serviceexports', 'data/redis');
 	assert.deepEqual(store.snapshot().clusters[0]!.discovery?.serviceExports, []);
+});
+
+test('an export Lighthouse refuses or reports in Conflict is a WARNING, and news in the feed; one being synced is neither', () => {
+	const store = storeWith(pinged, cr());
+	const conditions = (...items: Array<[string, string, string, string?]>) => items.map(([type, status, reason, message = '']) => ({type, status, reason, message}));
+	const item = (name: string, list: ReturnType<typeof conditions>) => trimServiceExport({metadata: {name, namespace: 'data'}, status: {conditions: list}});
+	store.replaceDiscovery('m1', 'serviceexports', [item('redis', conditions(['Valid', 'True', 'Valid'], ['Ready', 'True', 'Exported']))]);
+	assert.equal(store.snapshot().clusters[0]!.verdict.level, 'ok');
+	store.upsertDiscovery('m1', 'serviceexports', item('postgresql', conditions(['Valid', 'True', 'Valid'], ['Ready', 'False', 'Pending', 'ServiceImport created - awaiting aggregation on the broker'])));
+	assert.equal(store.snapshot().clusters[0]!.verdict.level, 'ok', 'still being synced: not a problem');
+	store.upsertDiscovery('m1', 'serviceexports', item('redis', conditions(['Valid', 'True', 'Valid'], ['Ready', 'True', 'Exported'], ['Conflict', 'True', 'PortConflict', 'ports differ'])));
+	const snapshot = store.snapshot();
+	assert.deepEqual(snapshot.clusters[0]!.verdict, {level: 'warn', reasons: ['m1 ServiceExport data/redis Conflict: PortConflict: ports differ']});
+	assert.equal(snapshot.verdict.level, 'warn');
+	assert.deepEqual(snapshot.events.at(-1), {atMs: nowMs, cluster: 'm1', level: 'warn', text: 'm1: ServiceExport data/redis Conflict: PortConflict: ports differ'});
+	store.upsertDiscovery('m1', 'serviceexports', item('redis', conditions(['Valid', 'False', 'NoService', "Service to be exported doesn't exist"])));
+	assert.deepEqual(store.snapshot().clusters[0]!.verdict.reasons, ["m1 ServiceExport data/redis not Valid: NoService: Service to be exported doesn't exist"]);
+	store.upsertDiscovery('m1', 'serviceexports', item('redis', conditions(['Valid', 'True', 'Valid'], ['Ready', 'True', 'Exported'])));
+	assert.equal(store.snapshot().clusters[0]!.verdict.level, 'ok');
+	assert.equal(store.snapshot().events.at(-1)?.text, 'm1: ServiceExport data/redis Valid, Ready');
 });
