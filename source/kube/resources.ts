@@ -52,13 +52,11 @@ export function submarinerClustersKind(namespace: string): ResourceKind<Submarin
 	return {name: 'clusters', path: `/apis/submariner.io/v1/namespaces/${encodeURIComponent(namespace)}/clusters`, trim: trimSubmarinerCluster, key: discoveryKey};
 }
 
-/** The operator's CR, wherever the operator runs (Lighthouse's CoreDNS looks for it in every namespace too). */
-export const submarinersKind: ResourceKind<SubmarinerInfo> = {
-	name: 'submariners',
-	path: '/apis/submariner.io/v1alpha1/submariners',
-	trim: trimSubmariner,
-	key: discoveryKey,
-};
+/** The operator's CR, in the operator's namespace (subctl puts operator and Submariner both in submariner-operator),
+ * so a user allowed only that namespace can read it. */
+export function submarinersKind(namespace: string): ResourceKind<SubmarinerInfo> {
+	return {name: 'submariners', path: `/apis/submariner.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/submariners`, trim: trimSubmariner, key: discoveryKey};
+}
 
 /** Each discovery kind with its path for a cluster, in the order they are watched and listed. */
 export function discoveryKindsFor(submarinerNamespace: string): {[K in DiscoveryKind]: ResourceKind<DiscoveryItem<K>>} {
@@ -67,6 +65,6 @@ export function discoveryKindsFor(submarinerNamespace: string): {[K in Discovery
 		serviceimports: serviceImportsKind,
 		endpoints: endpointsKind(submarinerNamespace),
 		clusters: submarinerClustersKind(submarinerNamespace),
-		submariners: submarinersKind,
+		submariners: submarinersKind(submarinerNamespace),
 	};
 }
