@@ -5,6 +5,7 @@ import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {performance} from 'node:perf_hooks';
+import {build} from 'esbuild';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const cli = join(root, 'dist/labwatch.js');
@@ -327,4 +328,62 @@ export function sampleMemory(pid: number, intervalMs: number): {stop(): Array<{a
 			return samples;
 		},
 	};
+}
+
+// ---- measurements shared by the simulator's and the real apiserver's parts ------------------------
+
+export const frames = (events: TraceEvent[]) => events.filter(event => event.event === 'frame');
+
+/** CPU (% of one core) and memory of a process over a window. */
+export async function window(pid: number, seconds: number, during?: (elapsedMs: number) => Promise<void> | void) {
+	const cpu0 = cpuSeconds(pid);
+	const wall0 = Date.now();
+	const memory = sampleMemory(pid, 1000);
+	const slices: number[] = [];
+	let sliceCpu = cpu0;
+	let sliceWall = wall0;
+	const sliceMs = Math.min(10_000, (seconds * 1000) / 3);
+	while (Date.now() - wall0 < seconds * 1000) {
+		if (during) await during(Date.now() - wall0);
+		await sleep(100);
+		if (Date.now() - sliceWall >= sliceMs) {
+			const cpu = cpuSeconds(pid);
+			slices.push(((cpu - sliceCpu) / ((Date.now() - sliceWall) / 1000)) * 100);
+			sliceCpu = cpu;
+			sliceWall = Date.now();
+		}
+	}
+	const cpuPercent = ((cpuSeconds(pid) - cpu0) / ((Date.now() - wall0) / 1000)) * 100;
+	const samples = memory.stop();
+	return {cpuPercent, slices, samples, hwm: memoryMiB(pid).hwm};
+}
+
+/** Each key's trace time to the first frame rendered after it (the frame that shows the key's effect). */
+export function keyLatencies(events: TraceEvent[]): number[] {
+	const latencies: number[] = [];
+	const rendered = frames(events).map(frame => frame.sinceStartMs);
+	for (const key of events.filter(event => event.event === 'key')) {
+		const next = rendered.find(at => at >= key.sinceStartMs);
+		if (next !== undefined) latencies.push(next - key.sinceStartMs);
+	}
+	return latencies;
+}
+
+/** The start-time floor (bench/floor.ts) bundled as labwatch is: the libraries and one Ink frame. */
+export async function buildFloor(): Promise<string> {
+	const outfile = join(work, 'floor.js');
+	await build({
+		entryPoints: [join(root, 'bench/floor.ts')],
+		outfile,
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node20',
+		legalComments: 'none',
+		define: {'process.env.NODE_ENV': '"production"'},
+		alias: {'react-devtools-core': join(root, 'source/react-devtools-stub.ts')},
+		banner: {js: "import {createRequire as __floorCreateRequire} from 'node:module';\nconst require = __floorCreateRequire(import.meta.url);"},
+		logLevel: 'warning',
+	});
+	return outfile;
 }

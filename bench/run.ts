@@ -6,6 +6,11 @@
 //   npm run bench -- --quick            short windows, no soak and no 2 x 10,000 (for iteration)
 //   npm run bench -- --only start,idle  some measurements (start idle latency churn scale soak detection dig)
 //   npm run bench -- --no-build         skip the build (tsx bench/run.ts alone does not build)
+//   npm run bench -- --real             the same against real kube-apiservers (bench/real.ts), 2 x 500 and 2 x 10,000
+//   npm run bench -- --only real-start,real-idle,real-churn,real-latency [--real-pods 500,10000]
+//   npm run bench -- --no-real          the simulator's parts alone
+// A full run includes the real-apiserver parts when the lab can run (a built lab binary or Go; else one
+// line says why they were skipped, and the exit code says so only when they were asked for).
 //
 // Every simulator keeps the prometheus: section it writes (the budget poller queries the sim's built-in
 // Prometheus API every 5 s): that is the realistic load of a pane left open.
@@ -13,14 +18,17 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
 import {join} from 'node:path';
 import {execFileSync, spawn} from 'node:child_process';
-import {build} from 'esbuild';
+import {loadAverage, onScreenPods, realParts, realUnavailable, runReal, type RealPart} from './real.js';
 import {
 	alive,
 	cleanEnv,
+	buildFloor,
 	cleanupAll,
 	cli,
 	launcherFlags,
 	cpuSeconds,
+	frames,
+	keyLatencies,
 	max,
 	median,
 	memoryMiB,
@@ -37,6 +45,7 @@ import {
 	startSim,
 	timed,
 	waitForTrace,
+	window,
 	work,
 	type Pane,
 	type TraceEvent,
@@ -47,16 +56,41 @@ type Name = (typeof all)[number];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const onlyAt = argv.indexOf('--only');
-const only = onlyAt >= 0 ? (argv[onlyAt + 1] ?? '').split(',').filter(Boolean) : undefined;
-for (const name of only ?? []) if (!all.includes(name as Name)) throw new Error(`unknown measurement ${name} (known: ${all.join(', ')})`);
-const selected = all.filter(name => (only ? only.includes(name) : !(quick && (name === 'soak' || name === 'scale'))));
+/** A bad flag: one line, exit 2 (nothing has started yet). */
+function usage(message: string): never {
+	console.error(`bench: ${message}`);
+	process.exit(2);
+}
+const valueOf = (flag: string) => {
+	const at = argv.indexOf(flag);
+	if (at < 0) return undefined;
+	const value = argv[at + 1];
+	if (value === undefined || value.startsWith('--')) usage(`${flag} needs a value`);
+	return value;
+};
+const onlyFlag = valueOf('--only');
+const only = onlyFlag === undefined ? undefined : onlyFlag.split(',').filter(Boolean);
+const known: string[] = [...all, ...realParts];
+for (const name of only ?? []) if (!known.includes(name)) usage(`--only: unknown measurement ${name} (known: ${known.join(', ')})`);
+const realPodsFlag = valueOf('--real-pods');
+const realSizes = (realPodsFlag ?? (quick ? '500' : '500,10000')).split(',').map(text => {
+	const pods = Number(text);
+	if (!Number.isInteger(pods) || pods < onScreenPods || pods > 50_000) usage(`--real-pods: ${JSON.stringify(text)} is not a pod count from ${onScreenPods} to 50000`);
+	return pods;
+});
+// --real: the real-apiserver parts (alone, unless --only names more); --no-real: the simulator's alone.
+const realAsked = argv.includes('--real') || realPodsFlag !== undefined || (only ?? []).some(name => name.startsWith('real-'));
+const realFlag = argv.includes('--real');
+const onlyReal = (only ?? []).filter(name => name.startsWith('real-'));
+const selected = all.filter(name => (only ? only.includes(name) : !realFlag && !(quick && (name === 'soak' || name === 'scale'))));
+const selectedReal = realParts.filter(name => (onlyReal.length > 0 ? onlyReal.includes(name) : realFlag || (!only && !argv.includes('--no-real'))));
 
 /** Durations: full run, then --quick. */
 const d = (full: number, short: number) => (quick ? short : full);
 
 interface Row {
-	measurement: Name;
+	/** A simulator part, a real-apiserver part (real-*), or real-seed. */
+	measurement: Name | RealPart | 'real-seed';
 	metric: string;
 	unit: string;
 	/** Median unless the metric names a percentile. */
@@ -78,13 +112,12 @@ function row(entry: Row): void {
 	console.log(`  ${entry.metric}: ${fmt(entry.value)} ${entry.unit}${entry.min !== undefined ? ` [${fmt(entry.min)}..${fmt(entry.max)}]` : ''}${entry.goal ? `  goal ${entry.goal} ${entry.met ? 'met' : 'MISSED'}` : ''}`);
 }
 
-function series(measurement: Name, metric: string, unit: string, values: number[], goal?: {text: string; met: (median: number) => boolean}): void {
+function series(measurement: Row['measurement'], metric: string, unit: string, values: number[], goal?: {text: string; met: (median: number) => boolean}): void {
 	const value = median(values);
 	row({measurement, metric, unit, value, min: min(values), max: max(values), n: values.length, ...(goal ? {goal: goal.text, met: goal.met(value)} : {})});
 }
 
 const labwatchArgs = (config: string) => ['--config', config];
-const frames = (events: TraceEvent[]) => events.filter(event => event.event === 'frame');
 
 async function openTui(name: string, config: string, nodeArgs: string[] = []): Promise<{pane: Pane; live: TraceEvent}> {
 	const pane = await startPane({script: cli, args: labwatchArgs(config), nodeArgs, trace: join(work, name, `trace-${Date.now()}.jsonl`)});
@@ -92,49 +125,7 @@ async function openTui(name: string, config: string, nodeArgs: string[] = []): P
 	return {pane, live};
 }
 
-/** CPU (% of one core) and memory of a process over a window. */
-async function window(pid: number, seconds: number, during?: (elapsedMs: number) => Promise<void> | void) {
-	const cpu0 = cpuSeconds(pid);
-	const wall0 = Date.now();
-	const memory = sampleMemory(pid, 1000);
-	const slices: number[] = [];
-	let sliceCpu = cpu0;
-	let sliceWall = wall0;
-	const sliceMs = Math.min(10_000, (seconds * 1000) / 3);
-	while (Date.now() - wall0 < seconds * 1000) {
-		if (during) await during(Date.now() - wall0);
-		await sleep(100);
-		if (Date.now() - sliceWall >= sliceMs) {
-			const cpu = cpuSeconds(pid);
-			slices.push(((cpu - sliceCpu) / ((Date.now() - sliceWall) / 1000)) * 100);
-			sliceCpu = cpu;
-			sliceWall = Date.now();
-		}
-	}
-	const cpuPercent = ((cpuSeconds(pid) - cpu0) / ((Date.now() - wall0) / 1000)) * 100;
-	const samples = memory.stop();
-	return {cpuPercent, slices, samples, hwm: memoryMiB(pid).hwm};
-}
-
 // ---- 1. start ----------------------------------------------------------------------------------
-
-async function buildFloor(): Promise<string> {
-	const outfile = join(work, 'floor.js');
-	await build({
-		entryPoints: [join(root, 'bench/floor.ts')],
-		outfile,
-		bundle: true,
-		platform: 'node',
-		format: 'esm',
-		target: 'node20',
-		legalComments: 'none',
-		define: {'process.env.NODE_ENV': '"production"'},
-		alias: {'react-devtools-core': join(root, 'source/react-devtools-stub.ts')},
-		banner: {js: "import {createRequire as __floorCreateRequire} from 'node:module';\nconst require = __floorCreateRequire(import.meta.url);"},
-		logLevel: 'warning',
-	});
-	return outfile;
-}
 
 async function start(): Promise<void> {
 	const floor = await buildFloor();
@@ -289,17 +280,6 @@ async function latency(): Promise<void> {
 }
 
 // ---- 4. churn and keys ---------------------------------------------------------------------------
-
-/** Each key's trace time to the first frame rendered after it (the frame that shows the key's effect). */
-function keyLatencies(events: TraceEvent[]): number[] {
-	const latencies: number[] = [];
-	const rendered = frames(events).map(frame => frame.sinceStartMs);
-	for (const key of events.filter(event => event.event === 'key')) {
-		const next = rendered.find(at => at >= key.sinceStartMs);
-		if (next !== undefined) latencies.push(next - key.sinceStartMs);
-	}
-	return latencies;
-}
 
 async function churn(): Promise<void> {
 	const sim = await startSim({name: 'churn', pods: 500, churn: 50});
@@ -482,6 +462,8 @@ async function main(): Promise<number> {
 	};
 	const commit = {head: git('rev-parse', 'HEAD'), dirty: (git('status', '--porcelain', '--', 'source', 'views') ?? '').split('\n').filter(Boolean)};
 	const failures: Record<string, string> = {};
+	const load = {atStart: loadAverage(), atEnd: ''};
+	console.log(`load average (1, 5, 15 min) at start: ${load.atStart}`);
 	for (const name of selected) {
 		console.log(`\n# ${name}`);
 		const began = Date.now();
@@ -495,7 +477,18 @@ async function main(): Promise<number> {
 		}
 		console.log(`  (${round((Date.now() - began) / 1000)} s)`);
 	}
+	let realSkipped: string | undefined;
+	if (selectedReal.length > 0) {
+		realSkipped = await realUnavailable();
+		if (realSkipped === undefined) await runReal(selectedReal, realSizes, {quick, d, row, series, raw, failures});
+		else {
+			console.log(`\nreal apiservers: skipped: ${realSkipped}`);
+			if (realAsked) failures.real = realSkipped;
+		}
+	}
+	load.atEnd = loadAverage();
 	console.log(`\n${table()}`);
+	console.log(`\nload average (1, 5, 15 min): ${load.atStart} at start, ${load.atEnd} at the end (2 cores: above 2 means the numbers are shared)`);
 	const machine = {
 		cpus: cpus().length,
 		cpuModel: cpus()[0]?.model,
@@ -506,7 +499,7 @@ async function main(): Promise<number> {
 	const resultsDir = join(root, 'bench/results');
 	mkdirSync(resultsDir, {recursive: true});
 	const file = join(resultsDir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-	writeFileSync(file, `${JSON.stringify({startedAt: startedAt.toISOString(), quick, selected, machine, commit, rows, failures, raw}, null, 1)}\n`);
+	writeFileSync(file, `${JSON.stringify({startedAt: startedAt.toISOString(), quick, selected: [...selected, ...(realSkipped === undefined ? selectedReal : [])], ...(selectedReal.length > 0 ? {realSizes, ...(realSkipped ? {realSkipped} : {})} : {}), load, machine, commit, rows, failures, raw}, null, 1)}\n`);
 	console.log(`\nwrote ${file}`);
 	if (Object.keys(failures).length > 0) console.log(`failed: ${Object.keys(failures).join(', ')}`);
 	return Object.keys(failures).length > 0 ? 1 : 0;

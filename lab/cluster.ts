@@ -37,6 +37,14 @@ export interface RealClusterOptions {
 	binary?: string;
 	/** How long each component may take to be ready (default 180 s). */
 	readyTimeoutMs?: number;
+	/**
+	 * A network namespace (`ip netns add NAME`) to run every component in, through `ip netns exec NAME`.
+	 * freePort() probes this process's namespace, so ports are fixed then: etcd on the namespace's own
+	 * loopback at etcdPorts (default 2379/2380), the apiserver at `port` (default 6443).
+	 */
+	netns?: string;
+	/** etcd's client and peer ports on 127.0.0.1 (default: free ports; 2379/2380 in a netns). */
+	etcdPorts?: {client: number; peer: number};
 }
 
 export interface RealClusterProcesses {
@@ -82,8 +90,14 @@ export interface RealCluster {
 	compact(): Promise<number>;
 }
 
-function spawnLab(binary: string, args: string[], logPath: string) {
-	return execa(binary, args, {
+/** argv for running `binary args…`, inside a network namespace when one is given (ip exec()s: same pid). */
+export function inNetns(netns: string | undefined, binary: string, args: string[]): [string, string[]] {
+	return netns ? ['ip', ['netns', 'exec', netns, binary, ...args]] : [binary, args];
+}
+
+function spawnLab(binary: string, args: string[], logPath: string, netns?: string) {
+	const [file, argv] = inNetns(netns, binary, args);
+	return execa(file, argv, {
 		stdin: 'ignore',
 		stdout: 'pipe',
 		stderr: {file: logPath, append: true},
@@ -143,10 +157,10 @@ function tail(path: string, lines = 30): string {
 }
 
 /** Starts `labwatch-lab <kind> args…` and resolves with its ready line. */
-async function startComponent(binary: string, kind: string, args: string[], dir: string, timeoutMs: number): Promise<Component> {
+async function startComponent(binary: string, kind: string, args: string[], dir: string, timeoutMs: number, netns?: string): Promise<Component> {
 	installExitHook();
 	const logPath = join(dir, `${kind}.stderr.log`);
-	const child = spawnLab(binary, [kind, ...args], logPath);
+	const child = spawnLab(binary, [kind, ...args], logPath, netns);
 	const component: Component = {kind, child, exited: false, frozen: false, ready: {}};
 	running.add(component);
 	const exit = child.then(result => {
@@ -243,8 +257,13 @@ export async function startRealCluster(options: RealClusterOptions): Promise<Rea
 	if (ownDir) tempDirs.add(dir);
 	mkdirSync(dir, {recursive: true});
 	const bind = options.bind ?? '127.0.0.1';
-	const [etcdPort, peerPort] = [await freePort(), await freePort()];
-	const port = options.port ?? (await freePort(bind));
+	const netns = options.netns;
+	const [etcdPort, peerPort] = options.etcdPorts
+		? [options.etcdPorts.client, options.etcdPorts.peer]
+		: netns
+			? [2379, 2380]
+			: [await freePort(), await freePort()];
+	const port = options.port ?? (netns ? 6443 : await freePort(bind));
 	const etcdUrl = `http://127.0.0.1:${etcdPort}`;
 	const host = bind.includes(':') ? `[${bind}]` : bind;
 	const server = `https://${host}:${port}`;
@@ -273,14 +292,15 @@ export async function startRealCluster(options: RealClusterOptions): Promise<Rea
 
 	const info: RealCluster['info'] = {totalMs: 0};
 	try {
-		etcd = await startComponent(binary, 'etcd', etcdArgs, dir, timeoutMs);
+		etcd = await startComponent(binary, 'etcd', etcdArgs, dir, timeoutMs, netns);
 		info.etcdReadyMs = Number(etcd.ready.readyMs);
-		apiserver = await startComponent(binary, 'apiserver', apiserverArgs, dir, timeoutMs);
+		apiserver = await startComponent(binary, 'apiserver', apiserverArgs, dir, timeoutMs, netns);
 		info.apiserverReadyMs = Number(apiserver.ready.readyMs);
 		info.version = String(apiserver.ready.version ?? '');
 		const bootstrapArgs = ['--dir', dir, '--server', server, '--name', name];
 		if (options.submariner === false) bootstrapArgs.push('--without-submariner');
-		const bootstrap = await execa(binary, ['bootstrap', ...bootstrapArgs], {
+		const [bootstrapFile, bootstrapArgv] = inNetns(netns, binary, ['bootstrap', ...bootstrapArgs]);
+		const bootstrap = await execa(bootstrapFile, bootstrapArgv, {
 			stdin: 'ignore',
 			reject: false,
 			timeout: timeoutMs,
@@ -290,7 +310,7 @@ export async function startRealCluster(options: RealClusterOptions): Promise<Rea
 		const bootstrapReady = JSON.parse(String(bootstrap.stdout).trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
 		info.bootstrapMs = Number(bootstrapReady.tookMs);
 		if (withControllerManager) {
-			controllerManager = await startComponent(binary, 'controller-manager', ['--dir', dir, '--server', server], dir, timeoutMs);
+			controllerManager = await startComponent(binary, 'controller-manager', ['--dir', dir, '--server', server], dir, timeoutMs, netns);
 		}
 	} catch (error) {
 		await stop();
@@ -322,11 +342,11 @@ export async function startRealCluster(options: RealClusterOptions): Promise<Rea
 		},
 		async restartEtcd() {
 			await stopComponent(etcd);
-			etcd = await startComponent(binary, 'etcd', etcdArgs, dir, timeoutMs);
+			etcd = await startComponent(binary, 'etcd', etcdArgs, dir, timeoutMs, netns);
 		},
 		async restartApiserver({graceMs = 5000} = {}) {
 			await stopComponent(apiserver, graceMs);
-			apiserver = await startComponent(binary, 'apiserver', apiserverArgs, dir, timeoutMs);
+			apiserver = await startComponent(binary, 'apiserver', apiserverArgs, dir, timeoutMs, netns);
 		},
 		freeze() {
 			const component = requireRunning(apiserver, 'the apiserver');
@@ -339,7 +359,8 @@ export async function startRealCluster(options: RealClusterOptions): Promise<Rea
 			component.frozen = false;
 		},
 		async compact() {
-			const result = await execa(binary, ['compact', '--etcd', etcdUrl], {stdin: 'ignore', reject: false, timeout: 60_000});
+			const [file, argv] = inNetns(netns, binary, ['compact', '--etcd', etcdUrl]);
+			const result = await execa(file, argv, {stdin: 'ignore', reject: false, timeout: 60_000});
 			if (result.exitCode !== 0) throw new Error(`labwatch-lab compact failed: ${result.stderr}`);
 			const line = JSON.parse(String(result.stdout).trim().split('\n').pop() ?? '{}') as {revision?: number};
 			if (typeof line.revision !== 'number') throw new Error(`labwatch-lab compact printed no revision: ${result.stdout}`);

@@ -5,7 +5,7 @@ import {formatRtt} from './submariner/go-duration.js';
 import {formatBytes} from './config/size.js';
 import {terminalSafe} from './text/terminal-safe.js';
 import {formatMs, type PhaseCriterion} from './phases/checklist.js';
-import {probeWords} from './probes/words.js';
+import {failoverWords, probeWords} from './probes/words.js';
 import {discoveryJson, discoveryLines} from './check-discovery.js';
 import {connectionVerdict, probeLevel} from './store/verdicts.js';
 
@@ -64,7 +64,11 @@ export function checkText(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 	} else if (snapshot.partition?.leftover) {
 		lines.push(`partition WARNING leftover rules at ${snapshot.partition.points.join(', ')}: run labwatch heal`);
 	}
-	for (const probe of snapshot.probes ?? []) lines.push(`probe ${probe.name} ${probeWords(probe)}`);
+	for (const probe of snapshot.probes ?? []) {
+		lines.push(`probe ${probe.name} ${probeWords(probe)}${probe.from ? ` (from ${probe.from})` : ''}`);
+		const failover = failoverWords(probe);
+		if (failover) lines.push(`failover ${failover}`);
+	}
 	for (const item of phases) lines.push(`phase ${item.phase} ${item.status} ${item.criterion}: ${item.evidence}`);
 	// Names, reasons and messages come from servers: no escape sequence reaches the terminal or a log.
 	return lines.map(terminalSafe).join('\n') + '\n';
@@ -146,6 +150,19 @@ export function checkJson(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 			p95Ms: probe.p95Ms ?? null,
 			maxMs: probe.maxMs ?? null,
 			lastError: probe.lastError ? {at: iso(probe.lastError.atMs), error: probe.lastError.error} : null,
+			from: probe.from ?? null,
+			latencyFrom: probe.last?.latencyFrom ?? null,
+			failover: probe.shares
+				? {
+						window: probe.shares.window,
+						results: probe.shares.results,
+						primary: probe.shares.primary ?? null,
+						fallback: probe.shares.fallback ?? null,
+						gateways: probe.shares.gateways,
+						failed: probe.shares.failed,
+						unmarked: probe.shares.unmarked,
+					}
+				: null,
 		})),
 		phases,
 		...(snapshot.partition

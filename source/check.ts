@@ -4,6 +4,7 @@ import {openLab, startBudgetPoll} from './lab.js';
 import {fetchClusterOnce} from './kube/fetch-once.js';
 import {checkJson, checkText, exitCodes} from './check-report.js';
 import {ProbeRunner} from './probes/runner.js';
+import {kubectlTargets} from './probes/from-cluster.js';
 import {evaluatePhases} from './phases/checklist.js';
 import {newestDrillEvidence} from './phases/drill-evidence.js';
 import {demoStateDir, stateDirFrom} from './drill/journal.js';
@@ -30,7 +31,7 @@ export async function runCheck(options: CheckOptions): Promise<number> {
 		const probeMs = Math.max(1500, lab.config.probe.timeout * 2);
 		const budgets = await startBudgetPoll(lab, deadlineMs);
 		// Each probe runs once, within its own timeout and the deadline.
-		const probes = new ProbeRunner({probes: lab.config.probes, onChange: statuses => lab.store.setProbes(statuses)});
+		const probes = new ProbeRunner({probes: lab.config.probes, kubectl: kubectlTargets(lab.config), onChange: statuses => lab.store.setProbes(statuses)});
 		await Promise.all(
 			Object.entries(lab.config.clusters).map(([name, cluster]) =>
 				fetchClusterOnce(lab.kubeconfigs.get(name)!, {name, submarinerNamespace: cluster.submarinerNamespace}, lab.store, budgetMs, probeMs),

@@ -20,6 +20,7 @@ import {DrillBanner, DrillDialog, RollbackDialog, rollbackDialogRows} from './Dr
 import {EventFeed} from './EventFeed.js';
 import {HelpOverlay} from './HelpOverlay.js';
 import {PhasesOverlay} from './PhasesOverlay.js';
+import {ProbesOverlay} from './ProbesOverlay.js';
 import {Footer} from './Footer.js';
 import {digReducer, initialDigState, topFrame} from './dig-state.js';
 import {listedPods} from './dig-rows.js';
@@ -96,6 +97,8 @@ function Screen({source, configLabel, intents, readOnly = false, size: fixedSize
 		body = <HelpOverlay width={layout.width} height={layout.bodyHeight} readOnly={readOnly} verdict={snapshot.verdict} scroll={state.helpScroll} probes={snapshot.probes} />;
 	} else if (state.mode === 'phases') {
 		body = <PhasesOverlay width={layout.width} height={layout.bodyHeight} phases={snapshot.phases} scroll={state.helpScroll} />;
+	} else if (state.mode === 'probes') {
+		body = <ProbesOverlay width={layout.width} height={layout.bodyHeight} probes={snapshot.probes} scroll={state.helpScroll} />;
 	} else if (state.mode === 'breakdown' && breakdownHost) {
 		body = <BreakdownOverlay host={breakdownHost} index={state.breakdownHost} count={hosts.length} width={layout.width} height={layout.bodyHeight} />;
 	} else if (state.mode === 'drill') {

@@ -63,7 +63,8 @@ export function routeKey(input: string, key: Key, context: RouterContext): void 
 			else if (key.pageUp) dispatch({type: 'help-scroll', delta: -10});
 			return;
 		case 'phases':
-			if (key.escape || input === 'h') dispatch({type: 'close'});
+		case 'probes':
+			if (key.escape || input === (state.mode === 'phases' ? 'h' : 'P')) dispatch({type: 'close'});
 			else if (input === 'q') intents.quit();
 			else if (key.downArrow || input === 'j') dispatch({type: 'help-scroll', delta: 1});
 			else if (key.upArrow || input === 'k') dispatch({type: 'help-scroll', delta: -1});
@@ -99,6 +100,7 @@ function normalKey(input: string, key: Key, context: RouterContext): void {
 	if (input === 'q') intents.quit();
 	else if (input === '?') dispatch({type: 'open', mode: 'help'});
 	else if (input === 'h') dispatch({type: 'open', mode: 'phases'});
+	else if (input === 'P') dispatch({type: 'open', mode: 'probes'});
 	else if (input === '/') dispatch({type: 'open', mode: 'filter'});
 	else if (key.escape) {
 		if (state.filter) dispatch({type: 'filter-clear'});

@@ -25,6 +25,7 @@ export function keyTable(options: {ascii: boolean}): KeyHelp[] {
 		{keys: '0', what: 'back to all clusters'},
 		{keys: 'b', what: "a host's memory budget by workload (when budgets report)", footer: ['b', 'budget']},
 		{keys: 'h', what: "the homelab plan's checklist: each phase's criteria passed, failed or unknown, with evidence"},
+		{keys: 'P', what: 'probes: latency and failures as sparklines, who answered a failover check (m2 80% · m1 20%)'},
 		{keys: 'p', what: 'partition drill: show the plan and exact commands, +/- TTL, y cuts', action: true, footer: ['p', 'drill']},
 		{keys: 'r', what: 'roll back a live cut (y confirms)', action: true, footer: ['r', 'roll back']},
 		...digKeyTable(options),
@@ -55,6 +56,7 @@ export function footerKeys(mode: string, options: {ascii: boolean; readOnly: boo
 				{key: 'q', word: 'quit', priority: 2},
 			];
 		case 'phases':
+		case 'probes':
 			return [
 				{key: 'Esc', word: 'close', priority: 0},
 				{key: 'j/k', word: 'scroll', priority: 1},

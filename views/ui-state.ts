@@ -2,7 +2,7 @@
 // reducer, so every key's effect is a plain, testable transition.
 import type {Level} from '../source/store/types.js';
 
-export type Mode = 'normal' | 'filter' | 'help' | 'phases' | 'breakdown' | 'drill' | 'rollback';
+export type Mode = 'normal' | 'filter' | 'help' | 'phases' | 'probes' | 'breakdown' | 'drill' | 'rollback';
 
 export interface Notice {
 	text: string;

@@ -97,6 +97,7 @@ export function validateConfig(data: unknown, label: string): Config {
 	for (const [index, probe] of config.probes.entries()) {
 		if (probeNames.has(probe.name)) throw new ConfigError(`${label}: probes.${index}.name: a second probe named "${probe.name}"`);
 		probeNames.add(probe.name);
+		if (probe.from && !config.clusters[probe.from.cluster]) throw new ConfigError(`${label}: probes.${index}.from.cluster: no cluster named "${probe.from.cluster}" under clusters`);
 	}
 	for (const [section, entries] of [['http', config.phases.http], ['reach', config.phases.reach]] as const) {
 		for (const [index, entry] of entries.entries()) {

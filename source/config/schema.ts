@@ -2,6 +2,7 @@
 import {z} from 'zod';
 import {formatBytes, parseSize} from './size.js';
 import {parseDurationIn, type DurationKey} from './duration.js';
+import {probeFromSchema, probeMarkerSchema} from './probe-options.js';
 
 const size = z.string().transform((text, ctx) => {
 	const value = parseSize(text);
@@ -128,9 +129,17 @@ export const probeTargetSchema = z
 		timeout: duration('probes.timeout').default(2000),
 		// What a failing probe makes the verdict.
 		level: z.enum(['warn', 'crit']).default('warn'),
+		// Which gateway answered (HTTP only): the failover view.
+		marker: probeMarkerSchema.optional(),
+		// Run the check inside a cluster (kubectl exec, or a short-lived pod) instead of from here.
+		from: probeFromSchema.optional(),
 	})
 	.superRefine((probe, ctx) => {
 		if ((probe.http === undefined) === (probe.tcp === undefined)) ctx.addIssue({code: 'custom', path: ['http'], message: 'expected exactly one of http: or tcp:'});
+		if (probe.marker && probe.http === undefined) ctx.addIssue({code: 'custom', path: ['marker'], message: 'a marker reads an HTTP answer: expected http:'});
+		if (probe.marker?.header !== undefined && probe.from) ctx.addIssue({code: 'custom', path: ['marker', 'header'], message: 'a probe run with from: sees the body only: use marker.json'});
+		// Every run of a pod probe creates (and deletes) a pod: not every few seconds.
+		if (probe.from?.via === 'pod' && probe.interval < 30_000) ctx.addIssue({code: 'custom', path: ['interval'], message: 'a probe with from.via: pod starts a pod every run: expected an interval of 30s or more'});
 	});
 
 const gib = 2 ** 30;

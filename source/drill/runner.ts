@@ -606,7 +606,12 @@ export class DrillRunner {
 		const cutClusters = clusters.filter(([, cluster]) => cutHosts.has(cluster.host)).map(([name]) => name);
 		const otherClusters = clusters.filter(([, cluster]) => !cutHosts.has(cluster.host)).map(([name]) => name);
 		const jobs = this.config.prometheus?.jobs ?? {};
-		return {cutClusters, otherClusters, targetJobs: cutClusters.map(name => jobs[name]).filter((job): job is string => job !== undefined)};
+		return {
+			cutClusters,
+			otherClusters,
+			targetJobs: cutClusters.map(name => jobs[name]).filter((job): job is string => job !== undefined),
+			probes: this.config.probes,
+		};
 	}
 
 	/**

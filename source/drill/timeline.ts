@@ -2,6 +2,8 @@
 // and after the heal (recovery). No timers: it only reacts to observe(), so synthetic snapshots test it fully.
 import type {LabSnapshot} from '../store/types.js';
 import type {TimelineMark} from './types.js';
+import type {ProbeTargetConfig} from '../config/schema.js';
+import {probeSignals} from '../probes/timeline-signals.js';
 
 /** The homelab's goal: a partition is detected within 3 s (and a cluster is live again within 3 s of the heal). */
 export const detectGoalMs = 3000;
@@ -14,17 +16,30 @@ export interface TimelineScope {
 	otherClusters: string[];
 	/** Prometheus jobs scraping the cut side; empty: any target that goes down counts. */
 	targetJobs: string[];
+	/** The configured probes: each one's failure and recovery, and a failover probe's shares, are signals. */
+	probes?: ProbeTargetConfig[];
 }
 
-type Probe = (snapshot: LabSnapshot) => boolean | undefined;
+/** The drill's moments so far, for signals that must tell a failure the cut caused from an older one. */
+export interface DrillTimes {
+	cutAtMs: number;
+	healAtMs?: number;
+}
 
-interface Signal {
+type Probe = (snapshot: LabSnapshot, times: DrillTimes) => boolean | undefined;
+
+export interface Signal {
 	detect: string;
 	recover: string;
 	/** True while the failure shows; undefined when the snapshot cannot tell. */
 	failing: Probe;
 	/** Whether recovery is held to recoverGoalMs. */
 	recoverGoal: boolean;
+	/** When the change happened, if the snapshot knows better than its own time (a share window's first answer). */
+	detectAt?: (snapshot: LabSnapshot) => number | undefined;
+	recoverAt?: (snapshot: LabSnapshot) => number | undefined;
+	/** Further marks after the recovery, each timed from the heal once reached (the failover's return steps). */
+	steps?: Array<{recover: string; reached: (snapshot: LabSnapshot) => boolean; at?: (snapshot: LabSnapshot) => number | undefined}>;
 }
 
 export interface SignalReport {
@@ -91,6 +106,7 @@ function signalsFor(scope: TimelineScope): Signal[] {
 			return relevant.some(target => !target.up);
 		},
 	});
+	signals.push(...probeSignals(scope.probes ?? []));
 	return signals;
 }
 
@@ -137,19 +153,29 @@ export class TimelineRecorder {
 	observe(snapshot: LabSnapshot): boolean {
 		if (this.cutAtMs === undefined) return false;
 		const before = this.marks.length;
+		const times: DrillTimes = {cutAtMs: this.cutAtMs, ...(this.healAtMs !== undefined ? {healAtMs: this.healAtMs} : {})};
 		for (const signal of this.signals) {
-			const failing = signal.failing(snapshot);
+			const failing = signal.failing(snapshot, times);
 			if (failing === true && !this.detected.has(signal.detect) && this.healAtMs === undefined) {
-				this.detected.set(signal.detect, snapshot.atMs);
-				this.push(signal.detect, snapshot.atMs, this.cutAtMs);
+				const atMs = Math.max(this.cutAtMs, Math.min(snapshot.atMs, signal.detectAt?.(snapshot) ?? snapshot.atMs));
+				this.detected.set(signal.detect, atMs);
+				this.push(signal.detect, atMs, this.cutAtMs);
 			}
 			if (failing === true) this.fineSince.delete(signal.detect);
 			else if (failing === false && this.healAtMs === undefined && this.detected.has(signal.detect) && !this.fineSince.has(signal.detect))
 				this.fineSince.set(signal.detect, snapshot.atMs);
 			// Recovery counts only after the heal, and only for a signal that was seen failing.
 			if (failing === false && this.healAtMs !== undefined && this.detected.has(signal.detect) && !this.recovered.has(signal.recover)) {
-				this.recovered.set(signal.recover, snapshot.atMs);
-				this.push(signal.recover, snapshot.atMs, this.healAtMs);
+				const atMs = Math.max(this.healAtMs, Math.min(snapshot.atMs, signal.recoverAt?.(snapshot) ?? snapshot.atMs));
+				this.recovered.set(signal.recover, atMs);
+				this.push(signal.recover, atMs, this.healAtMs);
+			}
+			if (this.healAtMs === undefined || !this.detected.has(signal.detect)) continue;
+			for (const step of signal.steps ?? []) {
+				if (this.recovered.has(step.recover) || !step.reached(snapshot)) continue;
+				const atMs = Math.max(this.healAtMs, Math.min(snapshot.atMs, step.at?.(snapshot) ?? snapshot.atMs));
+				this.recovered.set(step.recover, atMs);
+				this.push(step.recover, atMs, this.healAtMs);
 			}
 		}
 		return this.marks.length !== before;
@@ -157,11 +183,18 @@ export class TimelineRecorder {
 
 	/** True once every signal seen failing has recovered after the heal. */
 	get complete(): boolean {
-		return this.healAtMs !== undefined && [...this.detected.keys()].every(detect => this.recovered.has(this.signals.find(signal => signal.detect === detect)!.recover));
+		return (
+			this.healAtMs !== undefined &&
+			[...this.detected.keys()].every(detect => {
+				const signal = this.signals.find(entry => entry.detect === detect)!;
+				return this.recovered.has(signal.recover) && (signal.steps ?? []).every(step => this.recovered.has(step.recover));
+			})
+		);
 	}
 
 	timeline(): TimelineMark[] {
-		return [...this.marks];
+		// In time order: a share window's mark is timed at its first answer, before marks pushed earlier.
+		return [...this.marks].sort((a, b) => a.atMs - b.atMs);
 	}
 
 	report(): TimelineReport {
@@ -172,19 +205,24 @@ export class TimelineRecorder {
 			goalDetectMs: detectGoalMs,
 			goalRecoverMs: recoverGoalMs,
 			marks: this.timeline(),
-			signals: this.signals.map(signal => {
+			signals: this.signals.flatMap(signal => {
 				const detectAt = this.detected.get(signal.detect);
 				const recoverAt = this.recovered.get(signal.recover);
 				const detectMs = detectAt !== undefined && this.cutAtMs !== undefined ? detectAt - this.cutAtMs : undefined;
 				const recoverMs = recoverAt !== undefined && this.healAtMs !== undefined ? recoverAt - this.healAtMs : undefined;
-				return {
-					signal: signal.detect,
-					recovery: signal.recover,
-					detectMs,
-					recoverMs,
-					detectOk: detectMs === undefined ? undefined : detectMs <= detectGoalMs,
-					recoverOk: recoverMs === undefined || !signal.recoverGoal ? undefined : recoverMs <= recoverGoalMs,
-				};
+				const since = (atMs: number | undefined) => (atMs !== undefined && this.healAtMs !== undefined ? atMs - this.healAtMs : undefined);
+				return [
+					{
+						signal: signal.detect,
+						recovery: signal.recover,
+						detectMs,
+						recoverMs,
+						detectOk: detectMs === undefined ? undefined : detectMs <= detectGoalMs,
+						recoverOk: recoverMs === undefined || !signal.recoverGoal ? undefined : recoverMs <= recoverGoalMs,
+					},
+					// A step of the same signal's return: a row with its recovery only.
+					...(signal.steps ?? []).map(step => ({signal: '', recovery: step.recover, recoverMs: since(this.recovered.get(step.recover))})),
+				];
 			}),
 		};
 	}
@@ -198,7 +236,8 @@ function seconds(ms: number | undefined): string {
 	return ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function verdict(ok: boolean | undefined, ms: number | undefined): string {
+function verdict(ok: boolean | undefined, ms: number | undefined, what = 'x'): string {
+	if (!what) return '';
 	if (ms === undefined) return 'not seen';
 	if (ok === undefined) return '';
 	return ok ? 'ok' : 'over goal';
@@ -219,7 +258,7 @@ export function reportMarkdown(report: TimelineReport, extra: {points: string[];
 		'|---|---|---|---|---|---|',
 		...report.signals.map(
 			signal =>
-				`| ${signal.signal} | ${seconds(signal.detectMs)} | ${verdict(signal.detectOk, signal.detectMs)} | ${signal.recovery} | ${seconds(signal.recoverMs)} | ${verdict(signal.recoverOk, signal.recoverMs)} |`,
+				`| ${signal.signal} | ${signal.signal ? seconds(signal.detectMs) : ''} | ${verdict(signal.detectOk, signal.detectMs, signal.signal)} | ${signal.recovery} | ${seconds(signal.recoverMs)} | ${verdict(signal.recoverOk, signal.recoverMs)} |`,
 		),
 		'',
 		'## Timeline',

@@ -7,6 +7,9 @@ import type {ProbeTargetConfig} from '../config/schema.js';
 import {formatDurationMs} from '../config/duration.js';
 import type {ProbeResult} from './types.js';
 import {terminalSafe} from '../text/terminal-safe.js';
+import type {ProbeMarkerConfig} from '../config/probe-options.js';
+import {markerReading} from './marker.js';
+import {runFromCluster, type KubectlTarget} from './from-cluster.js';
 
 /** A health endpoint's answer is small; a server streaming more is cut off here, never buffered. */
 export const maxProbeBodyBytes = 64 * 1024;
@@ -15,11 +18,15 @@ export interface RunOptions {
 	/** Overrides the probe's own timeout (check's deadline may leave less). */
 	timeoutMs?: number;
 	clock?: () => number;
+	/** For probes with from: the cluster's kubeconfig context (and file) that kubectl is run against. */
+	kubectl?: (cluster: string) => KubectlTarget | undefined;
 }
 
 export function runProbeOnce(probe: ProbeTargetConfig, options: RunOptions = {}): Promise<ProbeResult> {
 	const timeoutMs = Math.max(1, Math.min(probe.timeout, options.timeoutMs ?? probe.timeout));
-	return probe.http !== undefined ? httpProbe(probe.http, timeoutMs, options.clock ?? Date.now) : tcpProbe(probe.tcp!, timeoutMs, options.clock ?? Date.now);
+	const clock = options.clock ?? Date.now;
+	if (probe.from) return runFromCluster(probe, probe.from, timeoutMs, {clock, target: options.kubectl?.(probe.from.cluster)});
+	return probe.http !== undefined ? httpProbe(probe.http, timeoutMs, clock, probe.marker) : tcpProbe(probe.tcp!, timeoutMs, clock);
 }
 
 /** Node's error codes in words a person reads in a status line. */
@@ -47,7 +54,7 @@ export function probeErrorWords(error: unknown): string {
 	}
 }
 
-function httpProbe(target: string, timeoutMs: number, clock: () => number): Promise<ProbeResult> {
+function httpProbe(target: string, timeoutMs: number, clock: () => number, marker?: ProbeMarkerConfig): Promise<ProbeResult> {
 	const startedMs = clock();
 	const started = performance.now();
 	return new Promise<ProbeResult>(resolve => {
@@ -79,9 +86,18 @@ function httpProbe(target: string, timeoutMs: number, clock: () => number): Prom
 			const status = response.statusCode ?? 0;
 			answered = {latencyMs, status};
 			let bytes = 0;
-			const done = () => finish(status >= 200 && status < 400 ? {ok: true, latencyMs, status} : {ok: false, latencyMs, status, error: `HTTP ${status}`});
+			// Kept only when a JSON marker needs it, and never past the bound.
+			const chunks: Buffer[] | undefined = marker?.json !== undefined ? [] : undefined;
+			const done = () => {
+				if (!(status >= 200 && status < 400)) return finish({ok: false, latencyMs, status, error: `HTTP ${status}`});
+				const reading = marker
+					? markerReading(marker, {headers: response.headers, body: chunks ? Buffer.concat(chunks).subarray(0, maxProbeBodyBytes).toString('utf8') : undefined, bodyCut: bytes >= maxProbeBodyBytes})
+					: {};
+				finish({ok: true, latencyMs, status, ...reading});
+			};
 			response.on('data', (chunk: Buffer) => {
 				bytes += chunk.length;
+				chunks?.push(chunk);
 				// Enough read to know the server answers: the rest is not waited on.
 				if (bytes >= maxProbeBodyBytes) done();
 			});

@@ -4,6 +4,7 @@ import type {ProbeTargetConfig} from '../config/schema.js';
 import {runProbeOnce, type RunOptions} from './run-once.js';
 import type {ProbeResult, ProbeStatus} from './types.js';
 import {ProbeWindow} from './window.js';
+import type {KubectlTarget} from './from-cluster.js';
 
 export interface ProbeRunnerOptions {
 	probes: ProbeTargetConfig[];
@@ -11,6 +12,8 @@ export interface ProbeRunnerOptions {
 	/** Tests pass their own; default: runProbeOnce. */
 	run?: (probe: ProbeTargetConfig, options?: RunOptions) => Promise<ProbeResult>;
 	windowSize?: number;
+	/** For probes with from: the cluster's kubeconfig context (see kubectlTargets). */
+	kubectl?: (cluster: string) => KubectlTarget | undefined;
 }
 
 export class ProbeRunner {
@@ -21,7 +24,7 @@ export class ProbeRunner {
 
 	constructor(private readonly options: ProbeRunnerOptions) {
 		this.windows = options.probes.map(probe => new ProbeWindow(probe, options.windowSize));
-		this.run = options.run ?? runProbeOnce;
+		this.run = options.run ?? ((probe, runOptions) => runProbeOnce(probe, {...runOptions, kubectl: options.kubectl}));
 	}
 
 	start(): void {

@@ -9,6 +9,37 @@ export interface ProbeResult {
 	error?: string;
 	/** HTTP only: the status code. */
 	status?: number;
+	/** With a marker: the gateway that answered (a name under marker.values, or the marker's own value). */
+	gateway?: string;
+	/** With a marker: why the answer named no gateway ("no header x-served-by", "body is not JSON"). */
+	markerError?: string;
+	/** Where latencyMs was measured: inside the pod (the check's own timing) or here, around `kubectl exec`. */
+	latencyFrom?: 'inside' | 'around-exec';
+}
+
+/** One result, as much as a sparkline needs. */
+export interface ProbeSample {
+	atMs: number;
+	ok: boolean;
+	latencyMs?: number;
+}
+
+/** A failover probe's share window: its last `window` results, by the gateway that answered. */
+export interface FailoverShares {
+	/** Results in the share window (at most marker.window). */
+	results: number;
+	window: number;
+	/** Gateways that answered, the configured ones first (in values order), then by count. */
+	gateways: Array<{gateway: string; count: number; share: number}>;
+	/** Results without an answer (the probe failed). */
+	failed: number;
+	/** Answers that named no gateway (the marker missing or an unknown value). */
+	unmarked: number;
+	primary?: string;
+	fallback?: string;
+	/** When the window's oldest and newest results were sent. */
+	sinceMs?: number;
+	untilMs?: number;
 }
 
 export interface ProbeStatus {
@@ -28,4 +59,12 @@ export interface ProbeStatus {
 	maxMs?: number;
 	last?: ProbeResult;
 	lastError?: {atMs: number; error: string};
+	/** The window's results, oldest first (for the sparkline). */
+	recent?: ProbeSample[];
+	/** With a marker: who answered the last marker.window results. */
+	shares?: FailoverShares;
+	/** With from: where the check runs, in words: "exec m2 data/toolbox", "pod m2 busybox:1.36". */
+	from?: string;
+	/** The probe's own timeout (a failure started more than this before a cut was not caused by it). */
+	timeoutMs?: number;
 }

@@ -1,6 +1,8 @@
 // A probe's recent results (a bounded ring) and what they add up to.
 import type {ProbeTargetConfig} from '../config/schema.js';
 import type {ProbeResult, ProbeStatus} from './types.js';
+import {failoverShares} from './shares.js';
+import {fromWords} from './from-cluster.js';
 
 /** Results kept per probe: five minutes at the default 5 s interval. */
 export const probeWindowSize = 60;
@@ -9,10 +11,15 @@ export class ProbeWindow {
 	private readonly results: ProbeResult[] = [];
 	private lastError: {atMs: number; error: string} | undefined;
 
+	private readonly size: number;
+
 	constructor(
 		readonly probe: ProbeTargetConfig,
-		private readonly size = probeWindowSize,
-	) {}
+		size = probeWindowSize,
+	) {
+		// A failover probe's share window fits inside what is kept.
+		this.size = Math.max(size, probe.marker?.window ?? 0);
+	}
 
 	add(result: ProbeResult): void {
 		this.results.push(result);
@@ -41,6 +48,10 @@ export function probeStatus(probe: ProbeTargetConfig, results: ProbeResult[], la
 		maxMs: latencies.at(-1),
 		last,
 		...(lastError ? {lastError} : {}),
+		recent: results.map(result => (result.latencyMs === undefined ? {atMs: result.atMs, ok: result.ok} : {atMs: result.atMs, ok: result.ok, latencyMs: result.latencyMs})),
+		timeoutMs: probe.timeout,
+		...(probe.marker ? {shares: failoverShares(probe.marker, results)} : {}),
+		...(probe.from ? {from: fromWords(probe.from)} : {}),
 	};
 }
 

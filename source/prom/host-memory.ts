@@ -128,8 +128,16 @@ export function readHostMemory(host: HostConfig, samples: PromSample[], up: Prom
 		.filter((reading): reading is Extract<HostMemoryReading, {state: 'ok'}> => reading.state === 'ok')
 		.sort((a, b) => (a.dialect === b.dialect ? b.totalBytes - a.totalBytes : a.dialect === 'darwin' ? -1 : 1));
 	if (ok[0]) return ok[0];
-	const down = up.find(sample => sample.value === 0 && matchesHost(host, sample.labels));
-	if (down) return {state: 'missing', reason: `node_exporter target ${down.labels.instance ?? '?'} down`};
+	const down = up
+		.filter(sample => sample.value === 0 && matchesHost(host, sample.labels))
+		.sort((a, b) => (a.labels.instance ?? '').localeCompare(b.labels.instance ?? ''));
+	if (down.length === 1) return {state: 'missing', reason: `node_exporter target ${down[0]!.labels.instance ?? '?'} down`};
+	// Several targets at the host's address (node_exporter beside an apiserver): which one is the
+	// exporter is not known, so each is named.
+	if (down.length > 1) {
+		const targets = down.map(sample => `${sample.labels.instance ?? '?'} (job ${sample.labels.job ?? '?'})`).join(', ');
+		return {state: 'missing', reason: `no node_exporter series; targets at ${host.address} down: ${targets}`};
+	}
 	const partial = readings[0];
 	if (partial) return partial;
 	const described = exporterDescription(host);

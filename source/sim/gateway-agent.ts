@@ -32,6 +32,11 @@ export interface RemoteGateway {
 	 * report a LAN-like round trip instead (the ping itself still has to succeed). Absent for real peers.
 	 */
 	modeledRttNs?: () => number;
+	/**
+	 * How to ping this remote instead of the HTTP GET of `${url}/_sim/ping`: resolves true when it answered
+	 * (lab/life.ts connects over TCP to a real apiserver). The timeout signal is aborted after pingTimeoutMs.
+	 */
+	probe?: (signal: AbortSignal) => Promise<boolean>;
 }
 
 class RttStatistics {
@@ -164,6 +169,10 @@ export class GatewayAgent {
 			else this.failed(pinger);
 		};
 		const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.timeoutMs)]);
+		if (pinger.remote.probe) {
+			pinger.remote.probe(signal).then(settle, () => settle(false));
+			return;
+		}
 		const request = get(`${pinger.remote.url}/_sim/ping`, {
 			agent: this.agent,
 			signal,

@@ -28,6 +28,7 @@ import {SimLife, type LifeOptions} from './life.js';
 import {SimController} from './controller.js';
 import {SimNetwork} from './network.js';
 import type {SimHostOs} from './host-memory-series.js';
+import {createFailoverFront, failoverFrontPath} from './failover-front.js';
 
 export interface SimOptions {
 	/** Address to listen on (default 127.0.0.1). */
@@ -225,6 +226,12 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 		if (!prometheusApi(req, res)) res.writeHead(404, {'content-type': 'text/plain'}).end('404 page not found\n');
 	});
 
+	// The API front (on the viewer's host, never cut from labwatch): the failover view's demo.
+	if (handles.length > 1) {
+		const front = createFailoverFront({network, primary: handles[1]!.host, fallback: handles[0]!.host});
+		handles[0]!.server.route(failoverFrontPath, (req, res) => front(req, res));
+	}
+
 	const controlUrl = handles[0]!.url;
 	return {
 		clusters: handles,
@@ -284,6 +291,17 @@ function simProbes(handles: SimClusterHandle[]): {probes: object[]; phases: obje
 		probes.push({name: `${handle.name}-api`, http: `${handle.url}/readyz`, interval: '2s', timeout: '1s'});
 		if (handle.host === viewer) probes.push({name: `${handle.name}-tcp`, tcp: new URL(handle.url).host, interval: '5s', timeout: '1s'});
 		else http.push({from: viewer, to: handle.host, probe: `${handle.name}-api`}, {from: handle.host, to: viewer});
+	}
+	// Who answers the API front (failover-front.ts): m2's gateway or m1's, read from the body's served_by.
+	if (handles.length > 1) {
+		const [fallback, primary] = [handles[0]!.host, handles[1]!.host];
+		probes.push({
+			name: 'api',
+			http: `${handles[0]!.url}${failoverFrontPath}`,
+			interval: '1s',
+			timeout: '1s',
+			marker: {json: 'served_by', values: {[primary]: `gw-${primary}`, [fallback]: `gw-${fallback}`}, window: 10},
+		});
 	}
 	return {probes, phases: {http}};
 }

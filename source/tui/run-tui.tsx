@@ -80,7 +80,8 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 		const leave = async (code: number, message?: string) => {
 			if (leaving) return;
 			leaving = true;
-			for (const signal of signals) process.off(signal, onSignal);
+			// Our signal listeners stay until the cleanup is done: Ink's signal-exit re-raises a signal that
+			// has no listener but its own, which would kill us mid-cleanup (exit 143) on SIGTERM.
 			stopWatching?.();
 			instance.unmount();
 			terminal.restore();
@@ -92,6 +93,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
 			} catch {
 				// Leaving anyway.
 			}
+			for (const signal of signals) process.off(signal, onSignal);
 			// Whatever still holds the event loop (a keep-alive socket, stdin) must not keep us alive.
 			setTimeout(() => process.exit(code), 1000).unref();
 			resolve(code);

@@ -45,7 +45,8 @@ export async function wireSources(lab: Lab): Promise<TuiWiring> {
 	void runner.inspect().then(publish, () => {});
 	// Probes from where labwatch runs, each on its own interval, into the store.
 	const {ProbeRunner} = await import('../probes/runner.js');
-	const probes = new ProbeRunner({probes: lab.config.probes, onChange: statuses => store.setProbes(statuses)});
+	const {kubectlTargets} = await import('../probes/from-cluster.js');
+	const probes = new ProbeRunner({probes: lab.config.probes, kubectl: kubectlTargets(lab.config), onChange: statuses => store.setProbes(statuses)});
 	// Not before the first lists are in: a latency measured while this process parses every pod and draws
 	// its first frames is this process's time, not the network's, and would sit in the window for minutes.
 	const settled = () =>

@@ -121,6 +121,34 @@ test('labwatch --demo in tmux exits on SIGHUP when its pane is closed', async t 
 	}
 });
 
+// Ink's signal-exit re-raises a signal when it finds no other listener for it; if labwatch let go of its
+// own SIGTERM/SIGINT listener inside the handler, the process died by the signal (exit 143) before its
+// cleanup ran. A SIGTERM (what `lab down`, systemd or kill send) must be an orderly leave: exit 0.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+	test(`labwatch --demo in tmux leaves in order on ${signal}: exit 0, not death by the signal`, async t => {
+		if (!ready(t)) return;
+		const directory = mkdtempSync(join(tmpdir(), 'labwatch-tmux-'));
+		const infoPath = join(directory, 'demo-info.json');
+		const session = `labwatch-e2e-${signal}-${process.pid}-${Date.now()}`;
+		let pid: number | undefined;
+		try {
+			const command = `env -u CI LABWATCH_DEMO_INFO=${quote(infoPath)} ${quote(process.execPath)} ${quote(bin)} --demo; echo "labwatch-exit=$?"; sleep 60`;
+			tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command);
+			pid = await waitFor('the demo info file', 15_000, () => existsSync(infoPath) && (JSON.parse(readFileSync(infoPath, 'utf8')) as {pid: number}).pid);
+			await waitFor('the first frame', 15_000, () => /m2 · sim-m2/.test(tmux('capture-pane', '-p', '-t', session)));
+			process.kill(pid, signal);
+			const text = await waitFor('an exit code on the pane', 8000, () => {
+				const pane = tmux('capture-pane', '-p', '-t', session);
+				return /labwatch-exit=\d+/.test(pane) && pane;
+			});
+			assert.match(text, /labwatch-exit=0\b/, `after ${signal} the TUI exits 0 (143/130 is death by the signal, cleanup skipped)`);
+			await waitFor('the process gone', 3000, () => !alive(pid!));
+		} finally {
+			cleanUp(session, pid, directory);
+		}
+	});
+}
+
 // ---- issue 10: what a new user meets in the first minute (each session on its own tmux server) -------
 
 interface Demo {

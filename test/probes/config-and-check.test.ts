@@ -91,7 +91,12 @@ test('check --demo --json: probes of the simulator and a checklist with passed, 
 	const result = await labwatch(['check', '--demo', '--json']);
 	assert.ok(result.code !== null && result.code <= 1, result.stderr);
 	const report = JSON.parse(result.stdout);
-	assert.deepEqual(report.probes.map((probe: any) => [probe.name, probe.status]), [['m1-api', 'OK'], ['m1-tcp', 'OK'], ['m2-api', 'OK']]);
+	assert.deepEqual(report.probes.map((probe: any) => [probe.name, probe.status]), [['m1-api', 'OK'], ['m1-tcp', 'OK'], ['m2-api', 'OK'], ['api', 'OK']]);
+	// The demo's API front names its gateway: one look is one answer, from m2 or m1.
+	const failover = report.probes.find((probe: any) => probe.name === 'api').failover;
+	assert.deepEqual([failover.window, failover.results, failover.primary, failover.fallback, failover.failed], [10, 1, 'm2', 'm1', 0]);
+	assert.deepEqual(failover.gateways.map((entry: any) => entry.gateway), ['m2', 'm1']);
+	assert.equal(failover.gateways.reduce((sum: number, entry: any) => sum + entry.count, 0), 1);
 	for (const item of report.phases) {
 		assert.deepEqual(Object.keys(item), ['phase', 'criterion', 'status', 'evidence']);
 		assert.ok(['passed', 'failed', 'unknown'].includes(item.status));

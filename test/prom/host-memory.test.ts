@@ -54,3 +54,15 @@ test('missing series and down targets are named', () => {
 	const noWired = darwinHost('m2:9100', memory).filter(item => item.labels.__name__ !== 'node_memory_wired_bytes');
 	assert.deepEqual(readHostMemory(host, noWired), {state: 'missing', reason: 'no series node_memory_wired_bytes for instance m2:9100'});
 });
+
+test('several down targets at the host address: all named, none guessed to be the node_exporter', () => {
+	// The real-Kubernetes lab scrapes node_exporter (:9100) and the apiserver (:6443) at one address; a cut
+	// downs both, and Prometheus lists them in any order.
+	const host = testConfig().hosts.m2!;
+	const address = host.address;
+	const apiserver = sample({instance: `${address}:6443`, job: 'apiserver-m2'}, 0);
+	const exporter = sample({instance: `${address}:9100`, job: 'm2'}, 0);
+	const expected = {state: 'missing', reason: `no node_exporter series; targets at ${address} down: ${address}:6443 (job apiserver-m2), ${address}:9100 (job m2)`};
+	assert.deepEqual(readHostMemory(host, [], [apiserver, exporter]), expected);
+	assert.deepEqual(readHostMemory(host, [], [exporter, apiserver]), expected);
+});
