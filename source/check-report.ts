@@ -6,8 +6,9 @@ import {formatBytes} from './config/size.js';
 import {terminalSafe} from './text/terminal-safe.js';
 import {formatMs, type PhaseCriterion} from './phases/checklist.js';
 import {failoverWords, probeWords} from './probes/words.js';
-import {probeLevel} from './store/verdicts.js';
+import {connectionVerdict, probeLevel} from './store/verdicts.js';
 import {etcdJson, etcdLines} from './etcd/report-lines.js';
+import {discoveryJson, discoveryLines} from './check-discovery.js';
 
 /** The Nagios plugin convention. */
 export const exitCodes: Record<Level, number> = {ok: 0, warn: 1, crit: 2, unknown: 3};
@@ -38,12 +39,17 @@ export function checkText(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 		const connections = (cluster?.gateways ?? [])
 			.filter(each => each.haStatus === 'active')
 			.flatMap(each => each.connections)
-			.map(connection => `→${connection.remoteCluster} ${connection.status}${connection.rttAverageMs !== undefined && connection.status === 'connected' ? ` ${formatRtt(connection.rttAverageMs)}` : ''}`);
+			.map(connection => {
+				const verdict = connectionVerdict(connection, cluster?.discovery?.submariner, snapshot.atMs);
+				const rtt = connection.rttAverageMs !== undefined && connection.status === 'connected' && verdict.healthChecked ? ` ${formatRtt(connection.rttAverageMs)}` : '';
+				return `→${connection.remoteCluster} ${verdict.words}${rtt}`;
+			});
 		const staleNote = gateway.stale ? ' (stale)' : '';
 		lines.push(`gateway ${gateway.cluster} ${statusWords[gateway.verdict.level]}${staleNote} ${connections.join(', ') || 'no connections'}`);
 		// The failure and messages behind a gateway's verdict, in full: the TUI's line has to cut them.
 		for (const reason of gateway.stale ? [] : gateway.verdict.reasons) lines.push(`  ${reason}`);
 	}
+	lines.push(...discoveryLines(snapshot));
 	for (const host of snapshot.hosts ?? []) {
 		const used = host.actualBytes === undefined ? 'use unknown' : `${formatBytes(host.actualBytes)} used`;
 		lines.push(`host ${host.host} ${statusWords[host.verdict.level]} ${used} of ${formatBytes(host.limitBytes - host.reservedBytes)} usable (${host.actualSource})`);
@@ -122,10 +128,13 @@ export function checkJson(snapshot: LabSnapshot, phases: PhaseCriterion[] = []):
 						status: connection.status,
 						statusMessage: connection.statusMessage,
 						rttAverageMs: connection.rttAverageMs ?? null,
+						// false: Submariner does not ping it, so `connected` is the cable driver's word only.
+						healthChecked: connectionVerdict(connection, cluster?.discovery?.submariner, snapshot.atMs).healthChecked,
 					})),
 				})),
 			};
 		}),
+		...discoveryJson(snapshot),
 		...(snapshot.hosts ? {hosts: snapshot.hosts.map(host => ({...host, status: statusWords[host.verdict.level]}))} : {}),
 		...(snapshot.prometheus ? {prometheus: snapshot.prometheus} : {}),
 		probes: (snapshot.probes ?? []).map(probe => ({

@@ -9,7 +9,8 @@ import {LogsView} from './LogsView.js';
 import {EventsView} from './EventsView.js';
 import {NodesView} from './NodesView.js';
 import {GatewaysView} from './GatewaysView.js';
-import {eventRows, gatewayRows, logRows, nodeRows, podsOnNode} from './dig-rows.js';
+import {eventRows, gatewayRows, logRows, nodeRows, podsOnNode, serviceRows} from './dig-rows.js';
+import {ServicesView} from './ServicesView.js';
 
 export interface DigScreenProps {
 	frame: DigFrame;
@@ -66,6 +67,8 @@ export function DigScreen({frame, state, dig, snapshot, width, height}: DigScree
 			return <NodesView nodes={dig.nodes} hosts={hosts} rows={nodeRows(snapshot, dig)} selected={frame.selected} nodePods={nodePods} width={width} height={height} nowMs={nowMs} />;
 		}
 		case 'gateways':
-			return <GatewaysView rows={gatewayRows(snapshot)} selected={frame.selected} width={width} height={height} />;
+			return <GatewaysView rows={gatewayRows(snapshot)} clusters={snapshot.clusters} selected={frame.selected} width={width} height={height} nowMs={nowMs} />;
+		case 'services':
+			return <ServicesView rows={serviceRows(snapshot)} clusters={snapshot.clusters} selected={frame.selected} width={width} height={height} />;
 	}
 }

@@ -2,17 +2,12 @@
 // connection with status and RTT, the failure or message when set, and "stale" when the gateway stopped
 // updating its timestamp (older than 15 s).
 import {Text} from 'ink';
-import type {ClusterSnapshot, GatewayConnection, Level} from '../source/store/types.js';
-import {isConnectionDegraded, isGatewayStale} from '../source/submariner/gateway.js';
+import type {ClusterSnapshot, Level} from '../source/store/types.js';
+import {isGatewayStale} from '../source/submariner/gateway.js';
+import {connectionVerdict} from '../source/store/verdicts.js';
 import {formatRtt} from '../source/submariner/go-duration.js';
 import {formatAge} from '../source/config/duration.js';
 import {levelColour, useTheme} from './theme.js';
-
-function connectionLevel(connection: GatewayConnection): Level {
-	if (connection.status === 'error') return 'crit';
-	if (connection.status === 'connected') return isConnectionDegraded(connection) ? 'warn' : 'ok';
-	return 'warn';
-}
 
 export function GatewayLine({cluster, nowMs, dim}: {cluster: ClusterSnapshot; nowMs: number; dim: boolean}) {
 	const theme = useTheme();
@@ -62,16 +57,20 @@ export function GatewayLine({cluster, nowMs, dim}: {cluster: ClusterSnapshot; no
 			) : null}
 			{active.statusFailure ? <Text color={colour('crit')}>{`${sep}${active.statusFailure}`}</Text> : null}
 			{active.connections.length === 0 ? <Text color={colour('crit')}>{`${sep}no connections`}</Text> : null}
-			{active.connections.map(connection => (
-				<Text key={connection.remoteCluster}>
-					{sep}
-					{arrow}
-					{connection.remoteCluster} <Text color={colour(connectionLevel(connection))}>{connection.status}</Text>
-					{/* An RTT is a measurement of a working connection: beside an error it would be an old one. */}
-					{connection.rttAverageMs !== undefined && connection.status === 'connected' ? ` ${formatRtt(connection.rttAverageMs)}` : ''}
-					{connection.statusMessage ? `: ${connection.statusMessage}` : ''}
-				</Text>
-			))}
+			{active.connections.map(connection => {
+				// The same verdict `check` prints: "connected, not health-checked" when Submariner does not ping it.
+				const verdict = connectionVerdict(connection, cluster.discovery?.submariner, nowMs);
+				return (
+					<Text key={connection.remoteCluster}>
+						{sep}
+						{arrow}
+						{connection.remoteCluster} <Text color={colour(verdict.level)}>{verdict.words}</Text>
+						{/* An RTT is a measurement of a working connection: beside an error it would be an old one. */}
+						{connection.rttAverageMs !== undefined && connection.status === 'connected' && verdict.healthChecked ? ` ${formatRtt(connection.rttAverageMs)}` : ''}
+						{connection.statusMessage ? `: ${connection.statusMessage}` : ''}
+					</Text>
+				);
+			})}
 		</Text>
 	);
 }

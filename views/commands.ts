@@ -12,6 +12,7 @@ export const commandTable: CommandHelp[] = [
 	{name: 'nodes', what: 'nodes of every cluster: Ready, roles, kubelet, memory'},
 	{name: 'events', what: 'events of every cluster, merged, newest first'},
 	{name: 'gateways', what: 'Submariner gateways of every cluster'},
+	{name: 'services', what: 'Lighthouse ServiceExports of every cluster (:exports)'},
 	{name: 'ns', args: '<namespace>', what: 'show only this namespace in every cluster; :ns alone shows all'},
 	{name: 'sort', args: '<key>', what: `sort the pod lists: ${sortKeys.join(', ')}`},
 	{name: 'help', what: 'every key'},
@@ -19,13 +20,13 @@ export const commandTable: CommandHelp[] = [
 ];
 
 export type Command =
-	| {name: 'pods' | 'nodes' | 'events' | 'gateways' | 'help' | 'quit'}
+	| {name: 'pods' | 'nodes' | 'events' | 'gateways' | 'services' | 'help' | 'quit'}
 	| {name: 'ns'; namespace?: string}
 	| {name: 'sort'; key: SortKey}
 	| {name: 'list'}
 	| {error: string};
 
-const aliases: Record<string, string> = {po: 'pods', pod: 'pods', no: 'nodes', node: 'nodes', ev: 'events', event: 'events', gw: 'gateways', gateway: 'gateways', namespace: 'ns', q: 'quit', 'q!': 'quit', '?': 'list'};
+const aliases: Record<string, string> = {po: 'pods', pod: 'pods', no: 'nodes', node: 'nodes', ev: 'events', event: 'events', gw: 'gateways', gateway: 'gateways', exports: 'services', export: 'services', svcex: 'services', service: 'services', svc: 'services', namespace: 'ns', q: 'quit', 'q!': 'quit', '?': 'list'};
 
 export function parseCommand(text: string): Command {
 	const [word = '', ...rest] = text.trim().replace(/^:/, '').split(/\s+/);
@@ -39,6 +40,7 @@ export function parseCommand(text: string): Command {
 		case 'nodes':
 		case 'events':
 		case 'gateways':
+		case 'services':
 		case 'help':
 		case 'quit':
 			return {name};

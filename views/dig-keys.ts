@@ -11,8 +11,9 @@ export function digKeyTable(options: {ascii: boolean}): KeyHelp[] {
 		{keys: 'y', what: 'YAML of the selected object, as the server has it'},
 		{keys: 'e', what: 'events of every cluster, merged, newest first (/ filters, Warnings first)', footer: ['e', 'events']},
 		{keys: 'n  g', what: "nodes (Enter lists a node's pods) / Submariner gateways of every cluster", footer: ['n', 'nodes']},
+		{keys: 'x', what: 'Lighthouse ServiceExports and where each is imported'},
 		{keys: 's', what: 'sort the pod lists: status severity, age, restarts, name, memory'},
-		{keys: ':', what: `commands: :pods :nodes :events :gateways :ns <name> :sort <key> (Tab, ${up}, ? lists)`, footer: [':', 'cmd']},
+		{keys: ':', what: `commands: :pods :nodes :events :gateways :services :ns <name> :sort <key> (Tab, ${up}, ? lists)`, footer: [':', 'cmd']},
 		{keys: 'Ctrl+D', what: 'delete the selected pod (y confirms; pod and cluster named)', action: true},
 		{keys: 'r in describe', what: "restart the pod's Deployment or StatefulSet (y confirms)", action: true},
 	];
@@ -34,5 +35,7 @@ export function digFooterKeys(view: DigViewName, options: {readOnly: boolean; no
 			return options.nodePods ? [back, ['d', 'describe'], ['l', 'logs'], ...(options.readOnly ? [] : ([['Ctrl+D', 'delete']] as Array<[string, string]>))] : [back, ['Enter', 'pods'], ['d', 'describe'], ['y', 'YAML']];
 		case 'gateways':
 			return [back, ['d', 'describe'], ['y', 'YAML']];
+		case 'services':
+			return [back, ['j/k', 'move'], ['g', 'gateways']];
 	}
 }

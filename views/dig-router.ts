@@ -9,7 +9,7 @@ import type {UiAction, UiState} from './ui-state.js';
 import type {Intents} from './intents.js';
 import {digReducer, topFrame, type DigAction, type DigFrame, type DigState} from './dig-state.js';
 import {complete, parseCommand} from './commands.js';
-import {eventRows, gatewayRows, listedPods, logRows, nodeRows, podsOnNode} from './dig-rows.js';
+import {eventRows, gatewayRows, listedPods, logRows, nodeRows, podsOnNode, serviceRows} from './dig-rows.js';
 import {wrapDocLines} from './wrap.js';
 
 export interface DigRouterContext {
@@ -79,6 +79,8 @@ function listLength(context: Context, frame: DigFrame): number {
 			return frame.nodePods ? podsOnNode(context.snapshot, frame.nodePods.cluster, frame.nodePods.node).length : nodeRows(context.snapshot, dig.snapshot).length;
 		case 'gateways':
 			return gatewayRows(context.snapshot).length;
+		case 'services':
+			return serviceRows(context.snapshot).length;
 		case 'events':
 			return eventRows(dig.snapshot, dig.state.search).length;
 		default:
@@ -98,7 +100,7 @@ function open(context: Context, frame: Omit<DigFrame, 'scroll' | 'selected'>): v
 	if (!intents) return notice(context, 'not available here');
 	const dig = context.dig!;
 	// One of each list view: going to it again returns to it instead of stacking another.
-	if ((frame.view === 'events' || frame.view === 'nodes' || frame.view === 'gateways') && dig.state.frames.some(item => item.view === frame.view)) {
+	if ((frame.view === 'events' || frame.view === 'nodes' || frame.view === 'gateways' || frame.view === 'services') && dig.state.frames.some(item => item.view === frame.view)) {
 		while (topFrame(dig.state)?.view !== frame.view) closeTop(context);
 		return;
 	}
@@ -122,6 +124,7 @@ function request(context: Context, frame: DigFrame | Omit<DigFrame, 'scroll' | '
 		case 'nodes':
 			return intents.openNodes();
 		case 'gateways':
+		case 'services':
 			return;
 	}
 }
@@ -189,6 +192,7 @@ function listKey(input: string, key: Key, context: Context): boolean {
 	if (input === 'e') return open(context, {view: 'events'}), true;
 	if (input === 'n') return open(context, {view: 'nodes'}), true;
 	if (input === 'g') return open(context, {view: 'gateways'}), true;
+	if (input === 'x') return open(context, {view: 'services'}), true;
 	if (input === 'd' || key.return || input === 'y' || input === 'l') {
 		const target = selectedPod(context);
 		if (!target) {
@@ -252,6 +256,9 @@ function viewKey(input: string, key: Key, context: Context, frame: DigFrame): vo
 			} else if (key.ctrl && input === 'd') askDelete(context, frame.target);
 			return;
 		case 'yaml':
+			return;
+		case 'services':
+			if (input === 'g') open(context, {view: 'gateways'});
 			return;
 		case 'events':
 			if (input === '/') dig.dispatch({type: 'search-open'});
@@ -328,6 +335,7 @@ function runCommand(text: string, context: Context): void {
 		case 'events':
 		case 'nodes':
 		case 'gateways':
+		case 'services':
 			return open(context, {view: command.name});
 		case 'ns':
 			dig.dispatch({type: 'namespace', namespace: command.namespace});

@@ -5,6 +5,7 @@ import type {DigSnapshot, NodeDetail} from '../source/store/dig-store.js';
 import {mergeEvents, type EventInfo} from '../source/kube/events.js';
 import {scopePods, sortPods, type SortKey} from '../source/store/pod-sort.js';
 import {visiblePods} from './format.js';
+import {exportRows, type ExportRow} from '../source/lighthouse/exports.js';
 
 /** The pods a panel lists: filtered (name or namespace), scoped to a namespace, sorted. */
 export function listedPods(cluster: ClusterSnapshot, filter: string, scope?: {sort: SortKey; namespace?: string}): PodInfo[] {
@@ -66,4 +67,9 @@ export function logRows(dig: DigSnapshot, search: string): string[] {
 	if (!search) return lines;
 	const needle = search.toLowerCase();
 	return lines.filter(line => line.toLowerCase().includes(needle));
+}
+
+/** The services view's rows: every cluster's ServiceExports with where each is imported (source/lighthouse/exports.ts). */
+export function serviceRows(snapshot: LabSnapshot): ExportRow[] {
+	return exportRows(snapshot);
 }

@@ -4,7 +4,7 @@
 import type {DigTarget, WorkloadRef} from '../source/store/dig-store.js';
 import {nextSortKey, type SortKey} from '../source/store/pod-sort.js';
 
-export type DigViewName = 'describe' | 'yaml' | 'logs' | 'events' | 'nodes' | 'gateways';
+export type DigViewName = 'describe' | 'yaml' | 'logs' | 'events' | 'nodes' | 'gateways' | 'services';
 
 export interface DigFrame {
 	view: DigViewName;

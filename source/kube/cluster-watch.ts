@@ -7,7 +7,8 @@ import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import type {LabStore} from '../store/lab-store.js';
 import type {ResourceName} from '../store/types.js';
 import {Reflector, type ResourceKind, type ReflectorSink} from './reflector.js';
-import {gatewaysKind, nodesKind, podsKind} from './resources.js';
+import {discoveryKindsFor, gatewaysKind, nodesKind, podsKind} from './resources.js';
+import {discoveryKinds} from '../store/discovery.js';
 import {probeReadyz, unauthorizedReason} from './probe.js';
 import {keepAliveAgentFor} from './http.js';
 
@@ -58,6 +59,17 @@ export class ClusterWatch {
 			remove: key => store.removeGateway(name, key),
 			missing: () => store.markGatewaysMissing(name),
 		}, requestTimeoutMs);
+		// Lighthouse and the rest of Submariner: a 404 (no CRD) is "not installed", a fact; they never hold
+		// up going live (allAnswered asks only for nodes, pods and gateways).
+		const discovery = discoveryKindsFor(cluster.submarinerNamespace);
+		for (const kind of discoveryKinds) {
+			this.add(discovery[kind] as ResourceKind<any>, {
+				replace: items => store.replaceDiscovery(name, kind, items),
+				upsert: item => store.upsertDiscovery(name, kind, item),
+				remove: key => store.removeDiscovery(name, kind, key),
+				missing: () => store.markDiscoveryMissing(name, kind),
+			}, requestTimeoutMs);
+		}
 	}
 
 	start(): void {

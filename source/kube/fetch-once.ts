@@ -5,7 +5,8 @@ import type {ResourceName} from '../store/types.js';
 import {KubeRequestError} from './http.js';
 import {listAll} from './list.js';
 import {probeReadyz, unauthorizedReason} from './probe.js';
-import {gatewaysKind, nodesKind, podsKind} from './resources.js';
+import {discoveryKindsFor, gatewaysKind, nodesKind, podsKind} from './resources.js';
+import {discoveryKinds} from '../store/discovery.js';
 import type {ResourceKind} from './reflector.js';
 
 type Listed<T> = {items: T[]; skipped: number} | 'missing';
@@ -45,15 +46,17 @@ export async function fetchClusterOnce(
 		probeReason = result.silent ? `timeout after ${seconds(probeMs)}` : result.reason;
 		unanswered.abort();
 	});
-	const [nodes, pods, gateways] = await Promise.allSettled([
+	const discoveryKindsHere = discoveryKindsFor(cluster.submarinerNamespace);
+	const [nodes, pods, gateways, ...discovery] = await Promise.allSettled([
 		listOrMissing(kc, nodesKind, signal, timeoutMs),
 		listOrMissing(kc, podsKind, signal, timeoutMs),
 		listOrMissing(kc, gatewaysKind(cluster.submarinerNamespace, kc.getCurrentCluster()?.server), signal, timeoutMs),
+		...discoveryKinds.map(kind => listOrMissing<unknown>(kc, discoveryKindsHere[kind] as ResourceKind<unknown>, signal, timeoutMs)),
 	]);
 	const unreachable = (reason: string) => store.setConnection(cluster.name, 'unreachable', reason, {sinceUnknown: true}); // one look cannot tell when the outage began
 	if (probeReason) return unreachable(probeReason);
 	if (deadline.aborted) return unreachable(`timeout after ${seconds(timeoutMs)}`);
-	const results = {nodes, pods, gateways} as const;
+	const results = {nodes, pods, gateways, ...Object.fromEntries(discoveryKinds.map((kind, index) => [kind, discovery[index]!]))} as Record<ResourceName, PromiseSettledResult<Listed<unknown>>>;
 	// A 401 is the cluster's credentials, whichever answer came first: /readyz may answer after the lists.
 	if (Object.values(results).some(result => result.status === 'rejected' && result.reason instanceof KubeRequestError && result.reason.statusCode === 401)) {
 		return unreachable(unauthorizedReason(kc));
@@ -81,6 +84,10 @@ export async function fetchClusterOnce(
 	// One look: each gateway's staleness is judged as of the list, not when the report is printed.
 	const observedMs = Date.now();
 	apply('gateways', gateways, items => store.replaceGateways(cluster.name, items.map(gateway => ({...gateway, observedMs}))), () => store.markGatewaysMissing(cluster.name));
+	// Lighthouse and Submariner's other kinds: a 404 is "not installed", a fact.
+	discoveryKinds.forEach((kind, index) => {
+		apply(kind, discovery[index]!, items => store.replaceDiscovery(cluster.name, kind, items as never), () => store.markDiscoveryMissing(cluster.name, kind));
+	});
 	store.setConnection(cluster.name, 'live');
 }
 

@@ -5,6 +5,8 @@ import type {Config} from '../config/schema.js';
 import type {LabSnapshot} from '../store/types.js';
 import type {ProbeStatus} from '../probes/types.js';
 import {formatBytes} from '../config/size.js';
+import {connectionVerdict} from '../store/verdicts.js';
+import {serviceDiscoveryEvidence} from './service-discovery-evidence.js';
 
 export type CriterionStatus = 'passed' | 'failed' | 'unknown';
 
@@ -88,13 +90,22 @@ export function evaluatePhases({snapshot, config, drill}: ChecklistInput): Phase
 		if (active.length === 0) list.push({phase: 3, criterion, status: 'failed', evidence: `${cluster.name}: no active Submariner gateway`});
 		else if (connections.length === 0) list.push({phase: 3, criterion, status: 'failed', evidence: `${cluster.name}: gateway has no connections`});
 		else {
+			// The same per-connection verdict the TUI and `check` show: `connected` without Submariner's health
+			// check is the cable driver's word only, so it proves nothing either way.
+			const verdicts = connections.map(connection => connectionVerdict(connection, cluster.discovery?.submariner, snapshot.atMs));
 			const passed = connections.every(connection => connection.status === 'connected');
-			const words = connections.map(connection => `${cluster.name}→${connection.remoteCluster} ${connection.status}`).join(', ');
-			list.push({phase: 3, criterion, status: passed ? 'passed' : 'failed', evidence: `gateway ${words}`});
+			const words = connections.map((connection, index) => `${cluster.name}→${connection.remoteCluster} ${verdicts[index]!.words}`).join(', ');
+			const status = !passed ? 'failed' : verdicts.every(verdict => verdict.healthChecked) ? 'passed' : 'unknown';
+			list.push({phase: 3, criterion, status, evidence: `gateway ${words}`});
 		}
 	}
 
 	for (const item of phases.reach) {
+		// Phase 3's "a service found by its clusterset name": Lighthouse's objects, and the probe when one is named.
+		if (item.phase === 3) {
+			list.push({phase: 3, criterion: item.criterion, ...serviceDiscoveryEvidence(snapshot, item)});
+			continue;
+		}
 		list.push({phase: item.phase, criterion: item.criterion, ...probeEvidence(`probe ${item.probe ?? ''}`.trim(), item.probe, 'phases.reach', probeByName, probe => ({status: 'passed', evidence: `probe ${probe.name} OK ${formatMs(probe.last!.latencyMs ?? 0)}`}))});
 	}
 

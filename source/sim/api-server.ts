@@ -79,6 +79,8 @@ export class ClusterServer {
 		return this.address;
 	}
 
+	private readonly served = (def: ResourceDef) => this.model.serves(def);
+
 	async listen(port: number, bind: string): Promise<string> {
 		await new Promise<void>((resolve, reject) => {
 			this.server.once('error', reject);
@@ -168,11 +170,11 @@ export class ClusterServer {
 			if (health !== undefined) return sendText(res, 200, health);
 			if (path === '/version') return sendJson(res, 200, JSON.stringify(versionInfo));
 			if (path === '/api') return sendJson(res, 200, JSON.stringify(apiVersions(req.headers.host ?? this.address)));
-			if (path === '/apis') return sendJson(res, 200, JSON.stringify(apiGroupList()));
+			if (path === '/apis') return sendJson(res, 200, JSON.stringify(apiGroupList(this.served)));
 			const segments = path.split('/').filter(part => part.length > 0).map(part => decodeURIComponent(part));
 			if (segments[0] === 'api' && segments[1] === 'v1') return this.resource(req, res, url, 'v1', segments.slice(2), originHost);
 			if (segments[0] === 'apis' && segments.length === 2) {
-				const group = apiGroupDocument(segments[1]!);
+				const group = apiGroupDocument(segments[1]!, this.served);
 				if (group) return sendJson(res, 200, JSON.stringify(group));
 			}
 			if (segments[0] === 'apis' && segments.length >= 3) {
@@ -187,7 +189,7 @@ export class ClusterServer {
 	/** `rest` is what follows /api/v1 or /apis/<group>/<version>. */
 	private resource(req: IncomingMessage, res: ServerResponse, url: URL, groupVersion: string, rest: string[], originHost: string): void {
 		if (rest.length === 0) {
-			const list = apiResourceList(groupVersion);
+			const list = apiResourceList(groupVersion, this.served);
 			return list ? sendJson(res, 200, JSON.stringify(list)) : notFound(res);
 		}
 		let namespace: string | undefined;
@@ -207,7 +209,7 @@ export class ClusterServer {
 			if (rest.length > 2) return notFound(res);
 		}
 		const def = resourceDefs[plural];
-		if (!def || def.apiVersion !== groupVersion || (namespace !== undefined && !def.namespaced)) return notFound(res);
+		if (!def || def.apiVersion !== groupVersion || (namespace !== undefined && !def.namespaced) || !this.model.serves(def)) return notFound(res);
 		if (req.method === 'DELETE' && name !== undefined && def.verbs.includes('delete')) return this.deleteOne(res, def, namespace, name);
 		if (req.method === 'PATCH' && name !== undefined && def.verbs.includes('patch')) return this.patchOne(req, res, def, namespace, name);
 		if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -108,6 +108,8 @@ export interface ClusterModelOptions {
 	reservedBytes?: number;
 	/** The host's OS, for its node_exporter series (default darwin: the homelab's hosts are Macs). */
 	hostOs?: SimHostOs;
+	/** API groups this cluster does not serve (no CRDs installed): e.g. multicluster.x-k8s.io without Lighthouse. */
+	absentGroups?: string[];
 }
 
 interface Fault {
@@ -121,6 +123,7 @@ export const fillerLabel = 'labwatch.sim/filler';
 export class ClusterModel {
 	readonly name: string;
 	readonly host: string;
+	private readonly absentGroups: ReadonlySet<string>;
 	private revision = 0;
 	/** Watches from a version below this get 410: the events after it are no longer all kept. */
 	private compactedRevision = 0;
@@ -136,6 +139,7 @@ export class ClusterModel {
 	constructor(options: ClusterModelOptions) {
 		this.name = options.name;
 		this.host = options.host;
+		this.absentGroups = new Set(options.absentGroups ?? []);
 		this.historyLimit = options.historyLimit ?? 5000;
 		this.memory = {
 			totalBytes: options.hostMemoryBytes ?? 16 * 2 ** 30,
@@ -226,6 +230,11 @@ export class ClusterModel {
 	}
 
 	// ---- reads used by the HTTP server ----
+
+	/** Whether this cluster serves a kind: a group it lacks answers 404, as without its CRDs. */
+	serves(def: ResourceDef): boolean {
+		return !this.absentGroups.has(def.group);
+	}
 
 	def(plural: string): ResourceDef {
 		const def = resourceDefs[plural];

@@ -2,8 +2,12 @@
 // aggregated discovery first and falls back to these when the answer is plain application/json.
 import {resourceDefs, type ResourceDef} from './resources.js';
 
-function resourcesOf(groupVersion: string): ResourceDef[] {
-	return Object.values(resourceDefs).filter(def => def.apiVersion === groupVersion);
+/** Which kinds a cluster serves: a cluster without Lighthouse has no multicluster.x-k8s.io group at all. */
+export type Served = (def: ResourceDef) => boolean;
+const all: Served = () => true;
+
+function resourcesOf(groupVersion: string, served: Served): ResourceDef[] {
+	return Object.values(resourceDefs).filter(def => def.apiVersion === groupVersion && served(def));
 }
 
 export function apiVersions(serverAddress: string): object {
@@ -14,10 +18,10 @@ export function apiVersions(serverAddress: string): object {
 	};
 }
 
-function groupVersions(): Map<string, string[]> {
+function groupVersions(served: Served): Map<string, string[]> {
 	const groups = new Map<string, string[]>();
 	for (const def of Object.values(resourceDefs)) {
-		if (!def.group) continue;
+		if (!def.group || !served(def)) continue;
 		const versions = groups.get(def.group) ?? [];
 		if (!versions.includes(def.version)) versions.push(def.version);
 		groups.set(def.group, versions);
@@ -30,23 +34,23 @@ function apiGroup(name: string, versions: string[]): object {
 	return {name, versions: entries, preferredVersion: entries[0]};
 }
 
-export function apiGroupList(): object {
+export function apiGroupList(served: Served = all): object {
 	return {
 		kind: 'APIGroupList',
 		apiVersion: 'v1',
-		groups: [...groupVersions()].map(([name, versions]) => apiGroup(name, versions)),
+		groups: [...groupVersions(served)].map(([name, versions]) => apiGroup(name, versions)),
 	};
 }
 
 /** The APIGroup document for /apis/<group>, or undefined for an unknown group. */
-export function apiGroupDocument(group: string): object | undefined {
-	const versions = groupVersions().get(group);
+export function apiGroupDocument(group: string, served: Served = all): object | undefined {
+	const versions = groupVersions(served).get(group);
 	return versions ? {kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, versions)} : undefined;
 }
 
 /** The APIResourceList for a group version, or undefined when none is served. */
-export function apiResourceList(groupVersion: string): object | undefined {
-	const defs = resourcesOf(groupVersion);
+export function apiResourceList(groupVersion: string, served: Served = all): object | undefined {
+	const defs = resourcesOf(groupVersion, served);
 	if (defs.length === 0) return undefined;
 	return {
 		kind: 'APIResourceList',

@@ -5,6 +5,8 @@ import {endpointSpec, makeGateway, type EndpointSpec, type GatewayConnection} fr
 import type {SimHostOs} from './host-memory-series.js';
 import {makePod} from './pod-factory.js';
 import {SimRandom, kubeTime} from './random.js';
+import {makeEndpoint, makeSubmarinerCluster, makeSubmarinerCr, stableUid, type SimHealthCheck} from './submariner-objects.js';
+import {homelabExports, makeAggregatedServiceImport, makeLocalServiceImport, makeServiceExport} from './lighthouse-objects.js';
 import type {KubeObject} from './resources.js';
 
 const gib = 2 ** 30;
@@ -312,6 +314,12 @@ export interface SeedOptions {
 	nowMs?: number;
 	/** Remote gateways to list as connections from the start (connected, no latency yet). */
 	remotes?: EndpointSpec[];
+	/** Clusters (this one and remotes) that run Lighthouse; default: all. Without it, no MCS API is served. */
+	lighthouseClusters?: string[];
+	/** The Submariner CR's connectionHealthCheck (default: the operator's, 1 s and 5). */
+	healthCheck?: SimHealthCheck;
+	/** The broker's API URL written into the CR (never dialled). */
+	brokerUrl?: string;
 }
 
 export function seedCluster(model: ClusterModel, spec: ClusterSpec, options: SeedOptions = {}): SeedResult {
@@ -391,8 +399,50 @@ export function seedCluster(model: ClusterModel, spec: ClusterSpec, options: See
 		local: seed.local,
 		connections,
 	}));
+	seedServiceDiscovery(model, spec, options, clusterCreatedMs + 300_000);
 	model.compact();
 	return seed;
+}
+
+/** The Submariner CR, Endpoints and Clusters (local and remote copies), and Lighthouse's exports and imports. */
+function seedServiceDiscovery(model: ClusterModel, spec: ClusterSpec, options: SeedOptions, createdMs: number): void {
+	const local = gatewayEndpointFor(spec);
+	const remotes = options.remotes ?? [];
+	const lighthouse = new Set(options.lighthouseClusters ?? [spec.name, ...remotes.map(remote => remote.cluster_id)]);
+	model.create('submariners', makeSubmarinerCr({
+		namespace: gatewayNamespace,
+		clusterId: spec.name,
+		serviceCidr: spec.serviceCidr,
+		podCidr: spec.podCidr,
+		brokerUrl: options.brokerUrl ?? `https://${homelabSpecs[0]!.address}:6443`,
+		serviceDiscovery: lighthouse.has(spec.name),
+		healthCheck: options.healthCheck ?? {enabled: true, intervalSeconds: 1, maxPacketLossCount: 5},
+		createdMs,
+	}));
+	for (const endpoint of [local, ...remotes]) {
+		model.create('endpoints', makeEndpoint({namespace: gatewayNamespace, spec: endpoint, localCluster: spec.name, createdMs}));
+		const [serviceCidr = '', podCidr = ''] = endpoint.subnets;
+		model.create('clusters', makeSubmarinerCluster({namespace: gatewayNamespace, clusterId: endpoint.cluster_id, serviceCidr, podCidr, localCluster: spec.name, createdMs}));
+	}
+	if (!model.serves(model.def('serviceexports'))) return;
+	const exportsCreatedMs = createdMs + 3_600_000;
+	for (const service of homelabExports[spec.name] ?? []) {
+		model.create('serviceexports', makeServiceExport({cluster: spec.name, service, createdMs: exportsCreatedMs}));
+		model.create('serviceimports', makeLocalServiceImport({cluster: spec.name, namespace: gatewayNamespace, service, createdMs: exportsCreatedMs}));
+	}
+	// Every exporting cluster's services, aggregated, in every Lighthouse cluster of the clusterset.
+	const exporters = [spec.name, ...remotes.map(remote => remote.cluster_id)].filter(cluster => lighthouse.has(cluster)).sort();
+	for (const exporter of exporters) {
+		for (const service of homelabExports[exporter] ?? []) {
+			if (model.get('serviceimports', service.namespace, service.name)) continue;
+			const from = exporters.filter(cluster => (homelabExports[cluster] ?? []).some(item => item.namespace === service.namespace && item.name === service.name));
+			// Lighthouse syncs an import into its namespace only once that exists: the user made it, to use the service here.
+			if (!model.get('namespaces', undefined, service.namespace)) {
+				model.create('namespaces', makeNamespace(service.namespace, stableUid(`${spec.name}/namespace/${service.namespace}`), createdMs));
+			}
+			model.create('serviceimports', makeAggregatedServiceImport({holder: spec.name, service, exporters: from, createdMs: exportsCreatedMs}));
+		}
+	}
 }
 
 export function specFor(name: string): ClusterSpec | undefined {

@@ -57,6 +57,8 @@ export interface SimOptions {
 	lifeOptions?: LifeOptions;
 	/** The OS per host, for its node_exporter dialect (default: each host's spec, darwin for m1 and m2). */
 	hostOs?: Record<string, SimHostOs>;
+	/** Clusters without Lighthouse (no multicluster.x-k8s.io API: "Lighthouse not installed"); true: every cluster. */
+	withoutLighthouse?: string[] | true;
 }
 
 export interface SimClusterHandle {
@@ -106,6 +108,14 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 	// labwatch runs on the first host of the homelab (m1), whichever clusters this process runs.
 	const network = new SimNetwork(homelabSpecs[0]!.host);
 	const localNames = new Set(specs.map(spec => spec.name));
+	const withoutLighthouse = new Set(options.withoutLighthouse === true ? homelabSpecs.map(spec => spec.name) : (options.withoutLighthouse ?? []));
+	for (const name of withoutLighthouse) {
+		if (!homelabSpecs.some(spec => spec.name === name)) throw new Error(`withoutLighthouse: no simulated cluster "${name}" (known: ${homelabSpecs.map(spec => spec.name).join(', ')})`);
+	}
+	const lighthouseClusters = homelabSpecs.map(spec => spec.name).filter(name => !withoutLighthouse.has(name));
+	// The Submariner CRs' connectionHealthCheck says what the simulated gateways do.
+	const pingIntervalMs = options.healthCheck?.pingIntervalMs ?? 1000;
+	const healthCheck = {enabled: true, intervalSeconds: Math.max(1, Math.round(pingIntervalMs / 1000)), maxPacketLossCount: options.healthCheck?.maxPacketLossCount ?? 5};
 	const remoteSpecsOf = (spec: ClusterSpec) => homelabSpecs.filter(other => other.name !== spec.name && (localNames.has(other.name) || options.peer));
 
 	const handles: SimClusterHandle[] = [];
@@ -152,10 +162,13 @@ export async function startHomelab(options: SimOptions = {}): Promise<HomelabSim
 				hostMemoryBytes: spec.hostMemoryBytes,
 				hostBaseBytes: spec.hostBaseBytes,
 				hostOs: options.hostOs?.[spec.host] ?? spec.os,
+				...(withoutLighthouse.has(spec.name) ? {absentGroups: ['multicluster.x-k8s.io']} : {}),
 			});
 			const seed = seedCluster(model, spec, {
 				podsPerCluster: options.podsPerCluster,
 				remotes: remoteSpecsOf(spec).map(gatewayEndpointFor),
+				lighthouseClusters,
+				healthCheck,
 			});
 			const server = new ClusterServer(model, network, {bookmarkIntervalMs: options.bookmarkIntervalMs, state: stateOf, logIntervalMs: options.logIntervalMs, models: () => handles.map(handle => handle.model)});
 			servers.push(server);

@@ -85,6 +85,28 @@ export const resourceDefs: Record<string, ResourceDef> = {
 		plural: 'gateways', singular: 'gateway', kind: 'Gateway', listKind: 'GatewayList', group: 'submariner.io',
 		version: 'v1', apiVersion: 'submariner.io/v1', namespaced: true, shortNames: [], verbs: readVerbs, fields: metadataFields,
 	},
+	// Submariner's own Endpoint and Cluster (keyed here by plural: the core API's endpoints are not simulated).
+	endpoints: {
+		plural: 'endpoints', singular: 'endpoint', kind: 'Endpoint', listKind: 'EndpointList', group: 'submariner.io',
+		version: 'v1', apiVersion: 'submariner.io/v1', namespaced: true, shortNames: [], verbs: readVerbs, fields: metadataFields,
+	},
+	clusters: {
+		plural: 'clusters', singular: 'cluster', kind: 'Cluster', listKind: 'ClusterList', group: 'submariner.io',
+		version: 'v1', apiVersion: 'submariner.io/v1', namespaced: true, shortNames: [], verbs: readVerbs, fields: metadataFields,
+	},
+	submariners: {
+		plural: 'submariners', singular: 'submariner', kind: 'Submariner', listKind: 'SubmarinerList', group: 'submariner.io',
+		version: 'v1alpha1', apiVersion: 'submariner.io/v1alpha1', namespaced: true, shortNames: [], verbs: readVerbs, fields: metadataFields,
+	},
+	// Lighthouse's MCS API (the CRDs submariner-operator installs: short names svcex, svcim).
+	serviceexports: {
+		plural: 'serviceexports', singular: 'serviceexport', kind: 'ServiceExport', listKind: 'ServiceExportList', group: 'multicluster.x-k8s.io',
+		version: 'v1alpha1', apiVersion: 'multicluster.x-k8s.io/v1alpha1', namespaced: true, shortNames: ['svcex'], verbs: readVerbs, fields: metadataFields,
+	},
+	serviceimports: {
+		plural: 'serviceimports', singular: 'serviceimport', kind: 'ServiceImport', listKind: 'ServiceImportList', group: 'multicluster.x-k8s.io',
+		version: 'v1alpha1', apiVersion: 'multicluster.x-k8s.io/v1alpha1', namespaced: true, shortNames: ['svcim'], verbs: readVerbs, fields: metadataFields,
+	},
 };
 
 function involved(object: KubeObject): {kind?: string; name?: string; namespace?: string; uid?: string} {

@@ -106,6 +106,16 @@ function layoutFor(def: ResourceDef): {columns: Column[]; cells: (object: KubeOb
 			cells: object => [object.metadata.name, (object.status as {haStatus?: string} | undefined)?.haStatus ?? null],
 		};
 	}
+	if (def.plural === 'serviceimports') {
+		// The MCS CRD's printer columns: Type (.spec.type), IP (.spec.ips), Age.
+		return {
+			columns: [column('Name', 0, 'string', 'name'), column('Type'), column('IP'), column('Age', 0, 'date')],
+			cells: (object, nowMs) => {
+				const spec = (object.spec ?? {}) as {type?: string; ips?: string[]};
+				return [object.metadata.name, spec.type ?? null, spec.ips ? JSON.stringify(spec.ips) : null, ageOf(object.metadata.creationTimestamp, nowMs)];
+			},
+		};
+	}
 	return {columns: [column('Name', 0, 'string', 'name'), column('Age')], cells: (object, nowMs) => [object.metadata.name, ageOf(object.metadata.creationTimestamp, nowMs)]};
 }
 

@@ -22,6 +22,8 @@ import type {ProbeStatus} from '../probes/types.js';
 import type {PhaseCriterion} from '../phases/checklist.js';
 import type {EtcdDrillStatus, EtcdStatus} from '../etcd/types.js';
 import {etcdEvents} from '../etcd/events.js';
+import {DiscoveryData, discoveryKey, discoveryKinds, type DiscoveryItem, type DiscoveryKind} from './discovery.js';
+import {exportState, exportWords} from '../lighthouse/service-export.js';
 
 export interface ClusterIdentity {
 	name: string;
@@ -42,6 +44,8 @@ interface ClusterData {
 	submarinerMissing?: boolean;
 	/** Sorted pod list, rebuilt only after this cluster's pods changed. */
 	sortedPods?: PodInfo[];
+	/** ServiceExports, ServiceImports, Endpoints, Clusters, the Submariner CR. */
+	discovery: DiscoveryData;
 }
 
 export interface LabStoreOptions {
@@ -88,7 +92,13 @@ export class LabStore {
 				nodes: new Map(),
 				gateways: new Map(),
 				synced: {nodes: false, pods: false, gateways: false},
-				resources: {nodes: {skippedObjects: 0}, pods: {skippedObjects: 0}, gateways: {skippedObjects: 0}},
+				resources: {
+					nodes: {skippedObjects: 0},
+					pods: {skippedObjects: 0},
+					gateways: {skippedObjects: 0},
+					...(Object.fromEntries(discoveryKinds.map(kind => [kind, {skippedObjects: 0}])) as Record<DiscoveryKind, ResourceState>),
+				},
+				discovery: new DiscoveryData(),
 			});
 		}
 	}
@@ -248,6 +258,36 @@ export class LabStore {
 		this.changed();
 	}
 
+	/** The full list of a discovery kind (ServiceExports, Endpoints, …): it is installed and listed. */
+	replaceDiscovery<K extends DiscoveryKind>(cluster: string, kind: K, items: Array<DiscoveryItem<K>>): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		data.discovery.replace(kind, items);
+		this.changed();
+	}
+
+	upsertDiscovery<K extends DiscoveryKind>(cluster: string, kind: K, item: DiscoveryItem<K>): void {
+		const data = this.clusters.get(cluster);
+		if (!data) return;
+		const before = kind === 'serviceexports' ? (data.discovery.get('serviceexports', discoveryKey(item)) ?? null) : undefined;
+		if (!data.discovery.upsert(kind, item)) return;
+		if (before !== undefined) this.noteExportChange(cluster, before, item as DiscoveryItem<'serviceexports'>);
+		this.changed();
+	}
+
+	removeDiscovery(cluster: string, kind: DiscoveryKind, key: string): void {
+		const data = this.clusters.get(cluster);
+		if (!data || !data.discovery.remove(kind, key)) return;
+		this.changed();
+	}
+
+	/** The cluster does not serve this kind (404: no CRD): "not installed", not an error. */
+	markDiscoveryMissing(cluster: string, kind: DiscoveryKind): void {
+		const data = this.clusters.get(cluster);
+		if (!data || !data.discovery.markMissing(kind)) return;
+		this.changed();
+	}
+
 	/** A resource the server answers with an error (or no longer does, with undefined); the rest stay live. */
 	setResourceError(cluster: string, resource: ResourceName, error: string | undefined): void {
 		const data = this.clusters.get(cluster);
@@ -276,7 +316,7 @@ export class LabStore {
 	}
 
 	/** Whether each resource's first list has arrived. */
-	syncedResources(cluster: string): Record<ResourceName, boolean> | undefined {
+	syncedResources(cluster: string): Record<'nodes' | 'pods' | 'gateways', boolean> | undefined {
 		const synced = this.clusters.get(cluster)?.synced;
 		return synced && {...synced};
 	}
@@ -427,6 +467,7 @@ export class LabStore {
 			pods: data.sortedPods,
 			gateways: [...data.gateways.values()].sort((a, b) => a.name.localeCompare(b.name)),
 			...(data.submarinerMissing ? {submarinerMissing: true} : {}),
+			discovery: data.discovery.snapshot(),
 			verdict: {level: 'unknown', reasons: []},
 		};
 		snapshot.verdict = clusterVerdict(snapshot, atMs);
@@ -468,6 +509,17 @@ export class LabStore {
 				});
 			}
 		}
+	}
+
+	/** A ServiceExport whose state moves (exported, conflict, invalid) is news in the feed. */
+	private noteExportChange(cluster: string, before: DiscoveryItem<'serviceexports'> | null, after: DiscoveryItem<'serviceexports'>): void {
+		const state = exportState(after);
+		const was = before ? exportState(before) : undefined;
+		// A new export starts pending while the agent syncs it: only where it ends up is news.
+		if (state === was || (was === undefined && state === 'pending')) return;
+		if (was === undefined && state === 'exported') return;
+		const level = state === 'exported' ? 'ok' : state === 'pending' ? 'unknown' : 'warn';
+		this.addEvent({atMs: this.clock(), cluster, level, text: `${cluster}: ServiceExport ${after.namespace}/${after.name} ${exportWords(after)}`});
 	}
 
 	private changed(urgent = true, what: 'pod' | 'other' = 'other'): void {

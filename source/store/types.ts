@@ -3,6 +3,7 @@ import type {DrillProgress, PartitionStatus} from '../drill/types.js';
 import type {ProbeStatus} from '../probes/types.js';
 import type {PhaseCriterion} from '../phases/checklist.js';
 import type {EtcdDrillStatus, EtcdStatus} from '../etcd/types.js';
+import type {ClusterDiscovery, DiscoveryKind} from './discovery.js';
 
 // The shape of what the sources know and the faces show. Sources write into the store; the TUI and
 // `check` read LabSnapshot objects built from it, and never reach past them.
@@ -71,6 +72,10 @@ export interface GatewayConnection {
 	/** latencyRTT.average parsed from its Go duration string. */
 	rttAverageMs?: number;
 	backend?: string;
+	/** The remote endpoint's healthCheckIP ('' when it has none: nobody pings it); undefined when not read. */
+	healthCheckIP?: string;
+	/** latencyRTT is present: Submariner's health checker runs a pinger for this connection. */
+	pinged?: boolean;
 }
 
 export interface GatewayInfo {
@@ -87,7 +92,7 @@ export interface GatewayInfo {
 	connections: GatewayConnection[];
 }
 
-export type ResourceName = 'nodes' | 'pods' | 'gateways';
+export type ResourceName = 'nodes' | 'pods' | 'gateways' | DiscoveryKind;
 
 /** One watched resource of a cluster: each fails on its own (a 403 on gateways leaves pods live). */
 export interface ResourceState {
@@ -123,6 +128,8 @@ export interface ClusterSnapshot {
 	gateways: GatewayInfo[];
 	/** The cluster's API serves no gateways.submariner.io: Submariner is not installed there. */
 	submarinerMissing?: boolean;
+	/** Lighthouse's ServiceExports/ServiceImports and Submariner's Endpoints, Clusters and CR (store/discovery.ts). */
+	discovery?: ClusterDiscovery;
 	verdict: Verdict;
 }
 

@@ -1,5 +1,8 @@
 // Verdicts are computed here once and shown by both faces, so the TUI and `check` never disagree.
-import type {ClusterSnapshot, LabSnapshot, Level, PodInfo, Verdict} from './types.js';
+import type {ClusterSnapshot, GatewayConnection, LabSnapshot, Level, PodInfo, Verdict} from './types.js';
+import type {SubmarinerInfo} from '../submariner/submariner-cr.js';
+import {connectionHealthCheck, notHealthChecked} from '../submariner/health-check.js';
+import {exportsVerdict} from '../lighthouse/export-verdict.js';
 import {gatewayAgeMs, isConnectionDegraded, isGatewayStale} from '../submariner/gateway.js';
 import {formatAge} from '../config/duration.js';
 import {clockTime} from './clock-time.js';
@@ -76,6 +79,11 @@ export function clusterVerdict(cluster: ClusterSnapshot, nowMs: number): Verdict
 		const named = failing.slice(0, 3).map(pod => `${pod.namespace}/${pod.name} ${pod.problem}`).join(', ');
 		reasons.push(`${name} ${failing.length} pod${failing.length === 1 ? '' : 's'} failing: ${named}${failing.length > 3 ? ', …' : ''}`);
 	}
+	const exports = exportsVerdict(cluster);
+	if (exports.level !== 'ok') {
+		levels.push(exports.level);
+		reasons.push(...exports.reasons);
+	}
 	const stuck = cluster.pods.filter(pod => pod.phase === 'Pending' && nowMs - pod.createdMs > pendingTooLongMs);
 	if (stuck.length > 0) {
 		levels.push('warn');
@@ -123,26 +131,45 @@ export function gatewayVerdict(cluster: ClusterSnapshot, nowMs: number, healedAt
 			reasons.push(`${name} gateway ${gateway.name} has no connections`);
 		}
 		for (const connection of gateway.connections) {
-			const message = connection.statusMessage ? `: ${connection.statusMessage}` : '';
-			if (connection.status === 'error' && isRecovering(healedAtMs, nowMs)) {
-				levels.push('warn');
-				reasons.push(`${name}→${connection.remoteCluster} recovering after the heal ${formatAge(nowMs - healedAtMs!)} ago (Submariner still says error${message})`);
-			} else if (connection.status === 'error') {
-				levels.push('crit');
-				reasons.push(`${name}→${connection.remoteCluster} connection error${message}`);
-			} else if (connection.status === 'connecting') {
-				levels.push('warn');
-				reasons.push(`${name}→${connection.remoteCluster} connecting${message}`);
-			} else if (isConnectionDegraded(connection)) {
-				levels.push('warn');
-				reasons.push(`${name}→${connection.remoteCluster} degraded${message}`);
-			} else if (connection.status !== 'connected') {
-				levels.push('warn');
-				reasons.push(`${name}→${connection.remoteCluster} ${connection.status}${message}`);
-			}
+			const verdict = connectionVerdict(connection, cluster.discovery?.submariner, nowMs, healedAtMs);
+			if (verdict.level === 'ok') continue;
+			levels.push(verdict.level);
+			reasons.push(`${name}→${connection.remoteCluster} ${verdict.reason}`);
 		}
 	}
 	return {level: worst(levels), reasons};
+}
+
+export interface ConnectionVerdict {
+	level: Level;
+	/** What follows "m1→m2 " in a reason: "connection error: …", "connected, not health-checked (…)". */
+	reason: string;
+	/** The status as shown on a gateway line: "connected", "error", "connected, not health-checked". */
+	words: string;
+	/** False when the connection is not health-checked: its `connected` is the cable driver's word only. */
+	healthChecked: boolean;
+}
+
+/**
+ * One gateway connection's verdict, shown alike by the TUI's gateway line and view and by `check`.
+ * A connection Submariner does not health-check (connectionHealthCheck disabled, or a remote endpoint
+ * without a health-check IP) is UNKNOWN when `connected`: without the pinger that is only the cable
+ * driver's word (vxlan always says it), not evidence that the tunnel carries traffic.
+ */
+export function connectionVerdict(connection: GatewayConnection, submariner: SubmarinerInfo | undefined, nowMs: number, healedAtMs?: number): ConnectionVerdict {
+	const message = connection.statusMessage ? `: ${connection.statusMessage}` : '';
+	const check = connectionHealthCheck(connection, submariner);
+	const healthChecked = check.checked;
+	const verdict = (level: Level, reason: string, words = connection.status) => ({level, reason, words, healthChecked});
+	if (connection.status === 'error' && isRecovering(healedAtMs, nowMs)) {
+		return verdict('warn', `recovering after the heal ${formatAge(nowMs - healedAtMs!)} ago (Submariner still says error${message})`);
+	}
+	if (connection.status === 'error') return verdict('crit', `connection error${message}`);
+	if (connection.status === 'connecting') return verdict('warn', `connecting${message}`);
+	if (isConnectionDegraded(connection)) return verdict('warn', `degraded${message}`);
+	if (connection.status !== 'connected') return verdict('warn', `${connection.status}${message}`);
+	if (!check.checked) return verdict('unknown', `connected, ${notHealthChecked} (${check.why})`, `connected, ${notHealthChecked}`);
+	return verdict('ok', 'connected');
 }
 
 export function overallVerdict(snapshot: LabSnapshot): Verdict {

@@ -28,6 +28,9 @@ export function trimGateway(object: Json, skewMs = 0): GatewayInfo {
 			// "0s" is what the pinger reports before its first reply: no measurement yet.
 			rttAverageMs: (typeof average === 'string' && parseGoDurationMs(average)) || undefined,
 			backend: endpoint.backend ? String(endpoint.backend) : undefined,
+			// Submariner pings only endpoints with a health-check IP, and writes latencyRTT only while it does.
+			healthCheckIP: typeof endpoint.healthCheckIP === 'string' ? endpoint.healthCheckIP.slice(0, 64) : '',
+			pinged: typeof connection.latencyRTT === 'object' && connection.latencyRTT !== null,
 		};
 	});
 	return {

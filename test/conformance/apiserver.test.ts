@@ -326,6 +326,55 @@ const cases: Case[] = [
 		},
 	},
 	{
+		name: "discovery: Lighthouse's MCS API, and submariner.io's Endpoint, Cluster and Submariner",
+		async run(target) {
+			const apis = (await target.request('/apis')).json;
+			const group = (name: string) => {
+				const found = apis.groups.find((item: any) => item.name === name);
+				assert.ok(found, `/apis lists ${name}`);
+				return {preferred: found.preferredVersion.groupVersion, versions: found.versions.map((version: any) => version.groupVersion).sort()};
+			};
+			const entry = async (groupVersion: string, name: string) => {
+				const list = (await target.request(`/apis/${groupVersion}`)).json;
+				const found = list.resources.find((item: any) => item.name === name);
+				assert.ok(found, `${groupVersion} lists ${name}`);
+				for (const verb of ['get', 'list', 'watch']) assert.ok(found.verbs.includes(verb), `${name} can ${verb}`);
+				return {name: found.name, singularName: found.singularName, namespaced: found.namespaced, kind: found.kind, shortNames: found.shortNames ?? []};
+			};
+			return {
+				mcs: group('multicluster.x-k8s.io'),
+				serviceexports: await entry('multicluster.x-k8s.io/v1alpha1', 'serviceexports'),
+				serviceimports: await entry('multicluster.x-k8s.io/v1alpha1', 'serviceimports'),
+				submariner: group('submariner.io').preferred,
+				endpoints: await entry('submariner.io/v1', 'endpoints'),
+				clusters: await entry('submariner.io/v1', 'clusters'),
+				submariners: await entry('submariner.io/v1alpha1', 'submariners'),
+			};
+		},
+	},
+	{
+		name: 'lists of the service-discovery kinds: their list kinds and apiVersions, namespaced and cluster-wide',
+		async run(target) {
+			const shapes: Record<string, unknown> = {};
+			for (const [groupVersion, plural] of [['multicluster.x-k8s.io/v1alpha1', 'serviceexports'], ['multicluster.x-k8s.io/v1alpha1', 'serviceimports'], ['submariner.io/v1', 'endpoints'], ['submariner.io/v1', 'clusters'], ['submariner.io/v1alpha1', 'submariners']] as const) {
+				const answer = await target.request(`/apis/${groupVersion}/namespaces/${ns}/${plural}`);
+				assert.equal(answer.status, 200, answer.text);
+				const all = await target.request(`/apis/${groupVersion}/${plural}?limit=1`);
+				assert.equal(all.status, 200, all.text);
+				shapes[plural] = {kind: answer.json.kind, apiVersion: answer.json.apiVersion, items: answer.json.items.length, rv: isRv(answer.json.metadata.resourceVersion), allKind: all.json.kind};
+			}
+			return shapes;
+		},
+	},
+	{
+		name: "Table for kubectl: a ServiceImport's printer columns (Type, IP, Age)",
+		async run(target) {
+			const answer = await target.request(`/apis/multicluster.x-k8s.io/v1alpha1/namespaces/${ns}/serviceimports`, {accept: 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json'});
+			assert.equal(answer.status, 200, answer.text);
+			return {kind: answer.json.kind, columns: answer.json.columnDefinitions.map((column: any) => ({name: column.name, type: column.type, format: column.format, priority: column.priority}))};
+		},
+	},
+	{
 		name: 'Table for kubectl: Accept as=Table on pods',
 		async run(target) {
 			const answer = await target.request(podsPath, {accept: 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json'});

@@ -37,7 +37,7 @@ const partitioned = {
 				status: 'error',
 				statusMessage: 'Failed to successfully ping the remote endpoint IP "10.44.0.1"',
 				usingIP: '192.168.20.31',
-				endpoint: {cluster_id: 'home-b', hostname: 'pi-b1', backend: 'libreswan'},
+				endpoint: {cluster_id: 'home-b', hostname: 'pi-b1', backend: 'libreswan', healthCheckIP: '10.44.0.1'},
 				latencyRTT: {last: '655.1µs', min: '401.377µs', average: '690.02µs', max: '4.918233ms', stdDev: '254.8µs'},
 			},
 		],
@@ -63,6 +63,8 @@ test('a Gateway object is trimmed to what the panel and verdicts need (submarine
 				usingIP: '192.168.20.31',
 				rttAverageMs: 0.69002,
 				backend: 'libreswan',
+				healthCheckIP: '10.44.0.1',
+				pinged: true,
 			},
 		],
 	});

@@ -55,7 +55,15 @@ async function fakeApiServer(offsetMs: number, gateway: {stampAgeMs: number; con
 	})};
 }
 
-const connected = [{status: 'connected', statusMessage: '', endpoint: {cluster_id: 'm2', hostname: 'm2-gw', backend: 'libreswan'}}];
+// A health-checked connection, as Submariner writes one: the remote's health-check IP and the pinger's latencyRTT.
+const connected = [
+	{
+		status: 'connected',
+		statusMessage: '',
+		endpoint: {cluster_id: 'm2', hostname: 'm2-gw', backend: 'libreswan', healthCheckIP: '10.245.1.1'},
+		latencyRTT: {last: '612.804µs', min: '401.377µs', average: '688.52µs', max: '4.918233ms', stdDev: '255.09µs'},
+	},
+];
 
 function gatewayVerdict(store: LabStore) {
 	return store.snapshot().gateways.find(gateway => gateway.cluster === 'm1')?.verdict;
@@ -95,7 +103,7 @@ test('check judges staleness when it lists, not seconds later when it prints', a
 	assert.deepEqual(gatewayVerdict(store), {level: 'ok', reasons: []});
 });
 
-test("WireGuard's traffic counters on a connected connection are not a warning; a pinger's message is", async t => {
+test("WireGuard's traffic counters on a connected connection are not a warning (the health check is off: not health-checked); a pinger's message is", async t => {
 	forgetServerClocks();
 	const api = await fakeApiServer(0, {
 		stampAgeMs: 1000,
@@ -104,7 +112,8 @@ test("WireGuard's traffic counters on a connected connection are not a warning; 
 	t.after(() => api.close());
 	const store = new LabStore([{name: 'm1', context: 'x', host: 'm1'}]);
 	await fetchClusterOnce(api.kc, {name: 'm1', submarinerNamespace: 'submariner-operator'}, store, 3000);
-	assert.deepEqual(gatewayVerdict(store), {level: 'ok', reasons: []});
+	// The counters stay only while no pinger runs (no healthCheckIP, no latencyRTT): `connected` is WireGuard's own word.
+	assert.deepEqual(gatewayVerdict(store), {level: 'unknown', reasons: ["m1→m2 connected, not health-checked (m2's endpoint has no health-check IP)"]});
 	assert.equal(isConnectionDegraded({status: 'connected', statusMessage: 'Failed to successfully ping the remote endpoint IP "10.44.0.1"'}), true);
 	assert.equal(isConnectionDegraded({status: 'connected', statusMessage: ''}), false);
 	assert.equal(isConnectionDegraded({status: 'error', statusMessage: 'Rx=1 Bytes, Tx=2 Bytes'}), false, 'error is judged as error, not as degraded');

@@ -18,6 +18,7 @@ function failingGateway() {
 async function allHelpLines(app: ReturnType<typeof renderApp>): Promise<string[]> {
 	const seen: string[] = [];
 	let frame = await app.press('?');
+	// One j scrolls one line: enough presses for the whole help at 60×20 (it grows with every key).
 	for (let page = 0; page < 80; page++) {
 		const rows = frame.split('\n').map(line => line.replace(/^[│┃|]\s?/, '').replace(/\s*[│┃|]\s*$/, ''));
 		// The overlay's content: between its title and its last line (the scroll hint).
