@@ -244,6 +244,15 @@ test('the Gateway is rewritten every ~5 s as the model has it; a closed peer por
 	assert.equal(gateway.status.connections[0].status, 'connected');
 	assert.equal(gateway.status.connections[0].endpoint.cluster_id, 'm2');
 
+	// Someone else writes the Gateway between two syncs: the writer's update meets a 409 and is retried on
+	// the fresh resourceVersion, as Submariner's syncer does; the next sync lands.
+	const conflictsBefore = lives.m1!.stats().writes.conflicts;
+	const stampBefore = Number(gateway.metadata.annotations['update-timestamp']);
+	await kubectl('kind-m1', 'annotate', 'gateway', '-n', 'submariner-operator', 'm1-worker', 'lab.test/touched=yes');
+	await until('a sync after the conflict', async () => Number((await read()).metadata.annotations['update-timestamp']) > stampBefore + 1, 15_000);
+	assert.ok(lives.m1!.stats().writes.conflicts > conflictsBefore, JSON.stringify(lives.m1!.stats().writes));
+	assert.equal(lives.m1!.stats().writes.errors, 0, lives.m1!.stats().lastError);
+
 	await forwarder!.close();
 	const cutMs = Date.now();
 	const error = await until('the connection to m2 in error', async () => {
