@@ -94,6 +94,7 @@ export class LifeError extends Error {
 	/** True when a flag or the kubeconfig is wrong (the CLI exits 2), false when the server refused. */
 	constructor(message: string, readonly usage = false) {
 		super(message);
+		this.name = 'LifeError';
 	}
 }
 
@@ -106,7 +107,7 @@ interface Answer {
 
 const transientStatus = new Set([429, 500, 502, 503, 504]);
 
-class ApiClient {
+export class ApiClient {
 	private readonly agent: https.Agent;
 	private readonly headers: Record<string, string>;
 	readonly base: URL;
@@ -179,7 +180,11 @@ class ApiClient {
 				});
 			});
 			request.on('timeout', () => request.destroy(new TransportError('timeout after 30 s')));
-			request.on('error', error => reject(error instanceof TransportError ? error : new TransportError(error.message)));
+			request.on('error', (error: NodeJS.ErrnoException) => {
+				// A certificate the kubeconfig's CA does not vouch for will not get better by waiting.
+				if (error.code && tlsFailures.test(error.code)) reject(new LifeError(`${this.base.origin}: TLS: ${error.message}`));
+				else reject(error instanceof TransportError ? error : new TransportError(error.message));
+			});
 			request.end(payload);
 		});
 	}
@@ -191,6 +196,8 @@ class ApiClient {
 }
 
 class TransportError extends Error {}
+
+const tlsFailures = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/;
 
 interface Credentials {
 	server: string;
