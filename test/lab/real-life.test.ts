@@ -199,9 +199,14 @@ test('the lifecycle on the real server: CrashLoopBackOff, an OOMKilled last stat
 	await until('m2 pods in CrashLoopBackOff, OOMKilled and Succeeded on the server', () => seen.crashLoop.size > 0 && seen.oomKilled.size > 0 && seen.succeeded.size > 0, 100_000);
 	t.diagnostic(`after ${((Date.now() - t0) / 1000).toFixed(1)} s: crash loops ${[...seen.crashLoop].join(', ')}; OOMKilled ${[...seen.oomKilled].join(', ')}; Succeeded ${[...seen.succeeded].join(', ')}`);
 	assert.ok([...seen.succeeded].every(key => key.startsWith('ci/ci-runner-')), [...seen.succeeded].join(', '));
-	const events = (await kubectlJson('kind-m2', 'get', 'events', '-A')).items as any[];
-	const reasons = new Set(events.map(event => event.reason));
-	for (const reason of ['Scheduled', 'Pulled', 'Created', 'Started', 'BackOff', 'OOMKilled']) assert.ok(reasons.has(reason), `no ${reason} event among ${[...reasons].join(', ')}`);
+	// The Events follow their pod's write (they name the server's uid): the writer may still be at it.
+	const wanted = ['Scheduled', 'Pulled', 'Created', 'Started', 'BackOff', 'OOMKilled'];
+	let events: any[] = [];
+	await until('the Events of those states', async () => {
+		events = (await kubectlJson('kind-m2', 'get', 'events', '-A')).items;
+		const reasons = new Set(events.map(event => event.reason));
+		return wanted.every(reason => reasons.has(reason));
+	}, 15_000).catch(() => assert.deepEqual([...new Set(events.map(event => event.reason))].sort(), wanted.sort()));
 	// The events name the server's pods (uids), as a kubelet's do.
 	const pods = new Map(((await kubectlJson('kind-m2', 'get', 'pods', '-A')).items as any[]).map(pod => [`${pod.metadata.namespace}/${pod.metadata.name}`, pod.metadata.uid]));
 	const backOff = events.find(event => event.reason === 'BackOff' && pods.has(`${event.involvedObject.namespace}/${event.involvedObject.name}`));
@@ -333,6 +338,20 @@ test('labwatch check --json against the living lab: both clusters live, every no
 		// Only what life does: crashes, restarts, a CI pod starting.
 		for (const problem of cluster.problems) assert.match(problem.problem, /^(CrashLoopBackOff|OOMKilled|Restarts|NotReady|Pending)$/, JSON.stringify(problem));
 	}
+});
+
+test('an apiserver restart under life: the writer waits it out, retries, and the server equals the model again', {timeout: 120_000}, async t => {
+	if (!needs(t, available, labReason)) return;
+	const before = lives.m2!.stats();
+	const t0 = Date.now();
+	await homelab!.cluster('m2').restartApiserver();
+	const restartMs = Date.now() - t0;
+	const {pods} = await serverEqualsModel('m2');
+	const after = lives.m2!.stats();
+	t.diagnostic(`restart ${restartMs} ms; ${after.writes.retries - before.writes.retries} retries; ${pods} pods equal ${Date.now() - t0} ms after the restart began`);
+	assert.equal(after.writes.errors, 0, after.lastError);
+	assert.ok(after.writes.retries > before.writes.retries, 'no write met the restart');
+	assert.ok(after.gateway.writes > before.gateway.writes);
 });
 
 test('life-cli: adopts what a previous writer left, prints one ready line, SIGTERM stops it and deletes its Gateway', {timeout: 90_000}, async t => {
