@@ -521,6 +521,13 @@ class Mirror {
 			if (answer.status === 201 || answer.status === 200) {
 				this.counts.creates++;
 				const whole = statusSubresource.has(plural) ? undefined : JSON.stringify(body);
+				// TaintNodesByCondition admission taints a new Node not-ready; the node lifecycle controller (off in
+				// the lab: it would evict pods without kubelets) lifts it once the node is Ready. Do what it does.
+				if (plural === 'nodes' && answer.body.spec?.taints?.length && !(object.spec as {taints?: unknown[]} | undefined)?.taints) {
+					const untainted = await this.api.request('PATCH', objectPath(plural, namespace, name), [{op: 'remove', path: '/spec/taints'}], 'application/json-patch+json');
+					if (untainted.status !== 200) throw failure(`untaint nodes/${name}`, untainted);
+					answer.body = untainted.body;
+				}
 				const job = (metadataOwners(object)).find(reference => reference.kind === 'Job');
 				this.remember(key, object, answer, {meta: metaJson(body), whole, createdMs: Date.now(), ...(job ? {jobPath: ownerPath('Job', namespace!, job.name)} : {})});
 				if (plural === 'gateways') this.onGatewayWritten?.();

@@ -190,6 +190,8 @@ test('the seed lands: kubectl get nodes,pods -A equals the model (names, nodes, 
 	assert.equal(replicaSet.metadata.ownerReferences[0].uid, deployment.metadata.uid);
 	const etcd = await kubectlJson('kind-m1', 'get', 'pod', '-n', 'kube-system', 'etcd-m1-worker');
 	const node = await kubectlJson('kind-m1', 'get', 'node', 'm1-worker');
+	// A Ready node carries no not-ready taint (the lab runs no node lifecycle controller to lift it).
+	assert.deepEqual(node.spec.taints ?? [], []);
 	assert.deepEqual([etcd.metadata.ownerReferences[0].kind, etcd.metadata.ownerReferences[0].uid], ['Node', node.metadata.uid]);
 });
 
