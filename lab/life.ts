@@ -23,7 +23,7 @@ import {readFileSync} from 'node:fs';
 import {dirname, isAbsolute, join} from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {SimChurn} from '../source/sim/churn.js';
-import {ClusterModel, keyOf, type SimEvent} from '../source/sim/cluster-model.js';
+import {ClusterModel, type SimEvent} from '../source/sim/cluster-model.js';
 import {SimController} from '../source/sim/controller.js';
 import {GatewayAgent, type ConnectionState, type HealthCheckOptions} from '../source/sim/gateway-agent.js';
 import {fillerNamespace, gatewayEndpointFor, homelabSpecs, seedCluster, type ClusterSpec, type SeedResult} from '../source/sim/homelab-seed.js';
@@ -954,4 +954,3 @@ export async function startClusterLife(options: ClusterLifeOptions): Promise<Clu
 	};
 }
 
-export {keyOf};

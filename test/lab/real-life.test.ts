@@ -18,7 +18,7 @@ import {startRealHomelab} from '../../lab/cluster.js';
 import {startClusterLife, type ClusterLife} from '../../lab/life.js';
 import {openLab, startWatching, type Lab} from '../../source/lab.js';
 import {parseQuantity} from '../../source/config/size.js';
-import {needs} from '../support/infra.js';
+import {hasCommand, isRoot, needs} from '../support/infra.js';
 import {kubectlPods, labAvailable, labReason, labwatch, labwatchBin, until, writeLabwatchConfig} from './support.js';
 
 type Homelab = Awaited<ReturnType<typeof startRealHomelab>>;
@@ -277,6 +277,35 @@ test('the Gateway is rewritten every ~5 s as the model has it; a closed peer por
 	const healedAfterMs = Date.now() - healMs;
 	assert.ok(healedAfterMs < 8000, `connected after ${healedAfterMs} ms`);
 	t.diagnostic(`error ${errorAfterMs} ms after the cut, connected ${healedAfterMs} ms after the heal (test ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+});
+
+test('dropped packets (an iptables DROP on the peer port, as a cut between network namespaces): the probe times out, error, then connected', {timeout: 90_000}, async t => {
+	if (!needs(t, available, labReason)) return;
+	if (!needs(t, isRoot && hasCommand('iptables'), 'needs root and iptables to drop packets to the peer port')) return;
+	const read = async () => (await kubectlJson('kind-m1', 'get', 'gateway', '-n', 'submariner-operator', 'm1-worker')).status.connections[0];
+	await until('connected before the cut', async () => (await read()).status === 'connected', 20_000);
+	// Only SYNs to the forwarder's own port on loopback: nothing else on the machine is touched.
+	const rule = ['OUTPUT', '-o', 'lo', '-p', 'tcp', '-d', '127.0.0.1', '--dport', String(forwarder!.port), '--syn', '-m', 'comment', '--comment', `labwatch-real-life-${process.pid}`, '-j', 'DROP'];
+	await execa('iptables', ['-w', '-I', ...rule]);
+	let dropping = true;
+	const heal = async () => {
+		if (!dropping) return;
+		dropping = false;
+		await execa('iptables', ['-w', '-D', ...rule]);
+	};
+	t.after(heal);
+	const cutMs = Date.now();
+	const error = await until('the connection in error', async () => {
+		const connection = await read();
+		return connection.status === 'error' && connection;
+	}, 30_000);
+	const errorAfterMs = Date.now() - cutMs;
+	assert.match(error.statusMessage, /^Failed to successfully ping the remote endpoint IP /);
+	assert.ok(errorAfterMs > 4000 && errorAfterMs < 15_000, `error after ${errorAfterMs} ms`);
+	await heal();
+	const healMs = Date.now();
+	await until('connected again', async () => (await read()).status === 'connected', 20_000);
+	t.diagnostic(`error ${errorAfterMs} ms after the DROP, connected ${Date.now() - healMs} ms after it was removed`);
 });
 
 test('labwatch\'s actions work on the lab: a deleted pod is replaced, a restarted Deployment rolls its pod', {timeout: 90_000}, async t => {
