@@ -23,7 +23,7 @@ import {readFileSync} from 'node:fs';
 import {dirname, isAbsolute, join} from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {SimChurn} from '../source/sim/churn.js';
-import {ClusterModel, keyOf, type SimEvent} from '../source/sim/cluster-model.js';
+import {ClusterModel, type SimEvent} from '../source/sim/cluster-model.js';
 import {SimController} from '../source/sim/controller.js';
 import {GatewayAgent, type ConnectionState, type HealthCheckOptions} from '../source/sim/gateway-agent.js';
 import {fillerNamespace, gatewayEndpointFor, homelabSpecs, seedCluster, type ClusterSpec, type SeedResult} from '../source/sim/homelab-seed.js';
@@ -94,6 +94,7 @@ export class LifeError extends Error {
 	/** True when a flag or the kubeconfig is wrong (the CLI exits 2), false when the server refused. */
 	constructor(message: string, readonly usage = false) {
 		super(message);
+		this.name = 'LifeError';
 	}
 }
 
@@ -106,7 +107,7 @@ interface Answer {
 
 const transientStatus = new Set([429, 500, 502, 503, 504]);
 
-class ApiClient {
+export class ApiClient {
 	private readonly agent: https.Agent;
 	private readonly headers: Record<string, string>;
 	readonly base: URL;
@@ -179,7 +180,11 @@ class ApiClient {
 				});
 			});
 			request.on('timeout', () => request.destroy(new TransportError('timeout after 30 s')));
-			request.on('error', error => reject(error instanceof TransportError ? error : new TransportError(error.message)));
+			request.on('error', (error: NodeJS.ErrnoException) => {
+				// A certificate the kubeconfig's CA does not vouch for will not get better by waiting.
+				if (error.code && tlsFailures.test(error.code)) reject(new LifeError(`${this.base.origin}: TLS: ${error.message}`));
+				else reject(error instanceof TransportError ? error : new TransportError(error.message));
+			});
 			request.end(payload);
 		});
 	}
@@ -191,6 +196,8 @@ class ApiClient {
 }
 
 class TransportError extends Error {}
+
+const tlsFailures = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/;
 
 interface Credentials {
 	server: string;
@@ -514,6 +521,13 @@ class Mirror {
 			if (answer.status === 201 || answer.status === 200) {
 				this.counts.creates++;
 				const whole = statusSubresource.has(plural) ? undefined : JSON.stringify(body);
+				// TaintNodesByCondition admission taints a new Node not-ready; the node lifecycle controller (off in
+				// the lab: it would evict pods without kubelets) lifts it once the node is Ready. Do what it does.
+				if (plural === 'nodes' && answer.body.spec?.taints?.length && !(object.spec as {taints?: unknown[]} | undefined)?.taints) {
+					const untainted = await this.api.request('PATCH', objectPath(plural, namespace, name), [{op: 'remove', path: '/spec/taints'}], 'application/json-patch+json');
+					if (untainted.status !== 200) throw failure(`untaint nodes/${name}`, untainted);
+					answer.body = untainted.body;
+				}
 				const job = (metadataOwners(object)).find(reference => reference.kind === 'Job');
 				this.remember(key, object, answer, {meta: metaJson(body), whole, createdMs: Date.now(), ...(job ? {jobPath: ownerPath('Job', namespace!, job.name)} : {})});
 				if (plural === 'gateways') this.onGatewayWritten?.();
@@ -940,4 +954,3 @@ export async function startClusterLife(options: ClusterLifeOptions): Promise<Clu
 	};
 }
 
-export {keyOf};

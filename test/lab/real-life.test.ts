@@ -18,7 +18,7 @@ import {startRealHomelab} from '../../lab/cluster.js';
 import {startClusterLife, type ClusterLife} from '../../lab/life.js';
 import {openLab, startWatching, type Lab} from '../../source/lab.js';
 import {parseQuantity} from '../../source/config/size.js';
-import {needs} from '../support/infra.js';
+import {hasCommand, isRoot, needs} from '../support/infra.js';
 import {kubectlPods, labAvailable, labReason, labwatch, labwatchBin, until, writeLabwatchConfig} from './support.js';
 
 type Homelab = Awaited<ReturnType<typeof startRealHomelab>>;
@@ -190,6 +190,8 @@ test('the seed lands: kubectl get nodes,pods -A equals the model (names, nodes, 
 	assert.equal(replicaSet.metadata.ownerReferences[0].uid, deployment.metadata.uid);
 	const etcd = await kubectlJson('kind-m1', 'get', 'pod', '-n', 'kube-system', 'etcd-m1-worker');
 	const node = await kubectlJson('kind-m1', 'get', 'node', 'm1-worker');
+	// A Ready node carries no not-ready taint (the lab runs no node lifecycle controller to lift it).
+	assert.deepEqual(node.spec.taints ?? [], []);
 	assert.deepEqual([etcd.metadata.ownerReferences[0].kind, etcd.metadata.ownerReferences[0].uid], ['Node', node.metadata.uid]);
 });
 
@@ -199,9 +201,14 @@ test('the lifecycle on the real server: CrashLoopBackOff, an OOMKilled last stat
 	await until('m2 pods in CrashLoopBackOff, OOMKilled and Succeeded on the server', () => seen.crashLoop.size > 0 && seen.oomKilled.size > 0 && seen.succeeded.size > 0, 100_000);
 	t.diagnostic(`after ${((Date.now() - t0) / 1000).toFixed(1)} s: crash loops ${[...seen.crashLoop].join(', ')}; OOMKilled ${[...seen.oomKilled].join(', ')}; Succeeded ${[...seen.succeeded].join(', ')}`);
 	assert.ok([...seen.succeeded].every(key => key.startsWith('ci/ci-runner-')), [...seen.succeeded].join(', '));
-	const events = (await kubectlJson('kind-m2', 'get', 'events', '-A')).items as any[];
-	const reasons = new Set(events.map(event => event.reason));
-	for (const reason of ['Scheduled', 'Pulled', 'Created', 'Started', 'BackOff', 'OOMKilled']) assert.ok(reasons.has(reason), `no ${reason} event among ${[...reasons].join(', ')}`);
+	// The Events follow their pod's write (they name the server's uid): the writer may still be at it.
+	const wanted = ['Scheduled', 'Pulled', 'Created', 'Started', 'BackOff', 'OOMKilled'];
+	let events: any[] = [];
+	await until('the Events of those states', async () => {
+		events = (await kubectlJson('kind-m2', 'get', 'events', '-A')).items;
+		const reasons = new Set(events.map(event => event.reason));
+		return wanted.every(reason => reasons.has(reason));
+	}, 15_000).catch(() => assert.deepEqual([...new Set(events.map(event => event.reason))].sort(), wanted.sort()));
 	// The events name the server's pods (uids), as a kubelet's do.
 	const pods = new Map(((await kubectlJson('kind-m2', 'get', 'pods', '-A')).items as any[]).map(pod => [`${pod.metadata.namespace}/${pod.metadata.name}`, pod.metadata.uid]));
 	const backOff = events.find(event => event.reason === 'BackOff' && pods.has(`${event.involvedObject.namespace}/${event.involvedObject.name}`));
@@ -244,6 +251,15 @@ test('the Gateway is rewritten every ~5 s as the model has it; a closed peer por
 	assert.equal(gateway.status.connections[0].status, 'connected');
 	assert.equal(gateway.status.connections[0].endpoint.cluster_id, 'm2');
 
+	// Someone else writes the Gateway between two syncs: the writer's update meets a 409 and is retried on
+	// the fresh resourceVersion, as Submariner's syncer does; the next sync lands.
+	const conflictsBefore = lives.m1!.stats().writes.conflicts;
+	const stampBefore = Number(gateway.metadata.annotations['update-timestamp']);
+	await kubectl('kind-m1', 'annotate', 'gateway', '-n', 'submariner-operator', 'm1-worker', 'lab.test/touched=yes');
+	await until('a sync after the conflict', async () => Number((await read()).metadata.annotations['update-timestamp']) > stampBefore + 1, 15_000);
+	assert.ok(lives.m1!.stats().writes.conflicts > conflictsBefore, JSON.stringify(lives.m1!.stats().writes));
+	assert.equal(lives.m1!.stats().writes.errors, 0, lives.m1!.stats().lastError);
+
 	await forwarder!.close();
 	const cutMs = Date.now();
 	const error = await until('the connection to m2 in error', async () => {
@@ -261,6 +277,35 @@ test('the Gateway is rewritten every ~5 s as the model has it; a closed peer por
 	const healedAfterMs = Date.now() - healMs;
 	assert.ok(healedAfterMs < 8000, `connected after ${healedAfterMs} ms`);
 	t.diagnostic(`error ${errorAfterMs} ms after the cut, connected ${healedAfterMs} ms after the heal (test ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+});
+
+test('dropped packets (an iptables DROP on the peer port, as a cut between network namespaces): the probe times out, error, then connected', {timeout: 90_000}, async t => {
+	if (!needs(t, available, labReason)) return;
+	if (!needs(t, isRoot && hasCommand('iptables'), 'needs root and iptables to drop packets to the peer port')) return;
+	const read = async () => (await kubectlJson('kind-m1', 'get', 'gateway', '-n', 'submariner-operator', 'm1-worker')).status.connections[0];
+	await until('connected before the cut', async () => (await read()).status === 'connected', 20_000);
+	// Only SYNs to the forwarder's own port on loopback: nothing else on the machine is touched.
+	const rule = ['OUTPUT', '-o', 'lo', '-p', 'tcp', '-d', '127.0.0.1', '--dport', String(forwarder!.port), '--syn', '-m', 'comment', '--comment', `labwatch-real-life-${process.pid}`, '-j', 'DROP'];
+	await execa('iptables', ['-w', '-I', ...rule]);
+	let dropping = true;
+	const heal = async () => {
+		if (!dropping) return;
+		dropping = false;
+		await execa('iptables', ['-w', '-D', ...rule]);
+	};
+	t.after(heal);
+	const cutMs = Date.now();
+	const error = await until('the connection in error', async () => {
+		const connection = await read();
+		return connection.status === 'error' && connection;
+	}, 30_000);
+	const errorAfterMs = Date.now() - cutMs;
+	assert.match(error.statusMessage, /^Failed to successfully ping the remote endpoint IP /);
+	assert.ok(errorAfterMs > 4000 && errorAfterMs < 15_000, `error after ${errorAfterMs} ms`);
+	await heal();
+	const healMs = Date.now();
+	await until('connected again', async () => (await read()).status === 'connected', 20_000);
+	t.diagnostic(`error ${errorAfterMs} ms after the DROP, connected ${Date.now() - healMs} ms after it was removed`);
 });
 
 test('labwatch\'s actions work on the lab: a deleted pod is replaced, a restarted Deployment rolls its pod', {timeout: 90_000}, async t => {
@@ -324,6 +369,20 @@ test('labwatch check --json against the living lab: both clusters live, every no
 		// Only what life does: crashes, restarts, a CI pod starting.
 		for (const problem of cluster.problems) assert.match(problem.problem, /^(CrashLoopBackOff|OOMKilled|Restarts|NotReady|Pending)$/, JSON.stringify(problem));
 	}
+});
+
+test('an apiserver restart under life: the writer waits it out, retries, and the server equals the model again', {timeout: 120_000}, async t => {
+	if (!needs(t, available, labReason)) return;
+	const before = lives.m2!.stats();
+	const t0 = Date.now();
+	await homelab!.cluster('m2').restartApiserver();
+	const restartMs = Date.now() - t0;
+	const {pods} = await serverEqualsModel('m2');
+	const after = lives.m2!.stats();
+	t.diagnostic(`restart ${restartMs} ms; ${after.writes.retries - before.writes.retries} retries; ${pods} pods equal ${Date.now() - t0} ms after the restart began`);
+	assert.equal(after.writes.errors, 0, after.lastError);
+	assert.ok(after.writes.retries > before.writes.retries, 'no write met the restart');
+	assert.ok(after.gateway.writes > before.gateway.writes);
 });
 
 test('life-cli: adopts what a previous writer left, prints one ready line, SIGTERM stops it and deletes its Gateway', {timeout: 90_000}, async t => {
