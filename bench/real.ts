@@ -44,10 +44,12 @@ import {ApiClient, churn, kubectlWatchColumns, parseKubectlWatchLine, podName, r
 export const realParts = ['real-start', 'real-idle', 'real-churn', 'real-latency'] as const;
 export type RealPart = (typeof realParts)[number];
 
+/** One line of the bench's table (run.ts narrows `measurement` to the part names). */
 export interface RealRow {
 	measurement: string;
 	metric: string;
 	unit: string;
+	/** Median unless the metric names a percentile. */
 	value: number;
 	min?: number;
 	max?: number;

@@ -18,7 +18,7 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
 import {join} from 'node:path';
 import {execFileSync, spawn} from 'node:child_process';
-import {loadAverage, onScreenPods, realParts, realUnavailable, runReal, type RealPart} from './real.js';
+import {loadAverage, onScreenPods, realParts, realUnavailable, runReal, type RealPart, type RealRow} from './real.js';
 import {
 	alive,
 	cleanEnv,
@@ -88,18 +88,9 @@ const selectedReal = realParts.filter(name => (onlyReal.length > 0 ? onlyReal.in
 /** Durations: full run, then --quick. */
 const d = (full: number, short: number) => (quick ? short : full);
 
-interface Row {
+interface Row extends RealRow {
 	/** A simulator part, a real-apiserver part (real-*), or real-seed. */
 	measurement: Name | RealPart | 'real-seed';
-	metric: string;
-	unit: string;
-	/** Median unless the metric names a percentile. */
-	value: number;
-	min?: number;
-	max?: number;
-	n?: number;
-	goal?: string;
-	met?: boolean;
 }
 
 const rows: Row[] = [];

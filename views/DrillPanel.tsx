@@ -7,6 +7,7 @@ import type {DrillProgress, PartitionStatus} from '../source/drill/types.js';
 import {formatAge} from '../source/config/duration.js';
 import {clockTime} from '../source/store/clock-time.js';
 import {levelColour, useTheme} from './theme.js';
+import {BannerRow} from './BannerRow.js';
 
 /** Whether the banner takes its row: a cut live, leftover rules, or a drill in motion or just ended. */
 export function drillBannerVisible(snapshot: LabSnapshot): boolean {
@@ -54,16 +55,7 @@ export function DrillBanner({snapshot, width, readOnly}: {snapshot: LabSnapshot;
 		label = drill?.phase === 'healing' ? ' HEALING ' : ' CUTTING ';
 		text = marks(drill, sep);
 	}
-	return (
-		<Box width={width} height={1}>
-			<Text wrap="truncate-end">
-				<Text bold inverse color={levelColour(theme, level)}>
-					{label}
-				</Text>
-				{text}
-			</Text>
-		</Box>
-	);
+	return <BannerRow width={width} label={label} level={level} text={text} />;
 }
 
 /** argv as a person would type it: arguments with spaces or shell characters single-quoted. */

@@ -10,6 +10,7 @@ import {startScript} from '../source/etcd/start-script.js';
 import {terminalSafe} from '../source/text/terminal-safe.js';
 import {levelColour, useTheme} from './theme.js';
 import {shellLine} from './DrillPanel.js';
+import {BannerRow} from './BannerRow.js';
 
 /** Whether the etcd banner takes the banner row: members stopped, or a drill in motion or just ended. */
 export function etcdBannerVisible(snapshot: LabSnapshot): boolean {
@@ -73,16 +74,7 @@ export function EtcdBanner({snapshot, width, readOnly}: {snapshot: LabSnapshot; 
 		label = drill.phase === 'healing' ? ' ETCD STARTING ' : ' ETCD STOPPING ';
 		text = marks;
 	}
-	return (
-		<Box width={width} height={1}>
-			<Text wrap="truncate-end">
-				<Text bold inverse color={levelColour(theme, level)}>
-					{label}
-				</Text>
-				{text}
-			</Text>
-		</Box>
-	);
+	return <BannerRow width={width} label={label} level={level} text={text} />;
 }
 
 /** argv as typed; the timer's constant script (START_SCRIPT) by name: labwatch etcd-drill --dry-run prints it. */

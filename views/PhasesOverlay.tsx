@@ -4,6 +4,7 @@
 import {Box, Text} from 'ink';
 import type {PhaseCriterion} from '../source/phases/checklist.js';
 import type {Level} from '../source/store/types.js';
+import {scrollWindow} from './scroll-window.js';
 import {levelColour, useTheme} from './theme.js';
 import {wrapText} from './format.js';
 
@@ -39,10 +40,7 @@ export function PhasesOverlay({width, height, phases, scroll}: {width: number; h
 	const lines = phaseLines(phases, inner, theme.ascii);
 	const counts = {passed: 0, failed: 0, unknown: 0};
 	for (const item of phases ?? []) counts[item.status]++;
-	const room = Math.max(1, height - 4);
-	const offset = Math.min(scroll, Math.max(0, lines.length - room));
-	const shown = lines.slice(offset, offset + room);
-	const below = lines.length - offset - shown.length;
+	const {offset, shown, footer} = scrollWindow(lines, scroll, Math.max(1, height - 4));
 	return (
 		<Box flexDirection="column" width={width} height={height} borderStyle={theme.border} paddingX={1} overflow="hidden">
 			<Text bold wrap="truncate-end">
@@ -55,7 +53,7 @@ export function PhasesOverlay({width, height, phases, scroll}: {width: number; h
 				</Text>
 			))}
 			<Text dimColor wrap="truncate-end">
-				{below > 0 || offset > 0 ? `${offset > 0 ? `${offset} above, ` : ''}${below} more · j/k scroll · ` : ''}Esc closes this list
+				{footer}
 			</Text>
 		</Box>
 	);

@@ -8,6 +8,7 @@ import {failoverWords, probeWindowWords, probeWords} from '../source/probes/word
 import {probeLevel} from '../source/store/verdicts.js';
 import {formatMs} from '../source/phases/checklist.js';
 import type {Level} from '../source/store/types.js';
+import {scrollWindow} from './scroll-window.js';
 import {levelColour, useTheme} from './theme.js';
 import {sparkline} from './Sparkline.js';
 
@@ -78,10 +79,7 @@ export function ProbesOverlay({width, height, probes, scroll}: {width: number; h
 	const inner = Math.max(1, width - 4);
 	const lines = probeLines(probes, inner, {ascii: theme.ascii, steps: theme.glyphs.spark, sep: theme.glyphs.sep});
 	const failing = (probes ?? []).filter(probe => probe.last && !probe.last.ok).length;
-	const room = Math.max(1, height - 4);
-	const offset = Math.min(scroll, Math.max(0, lines.length - room));
-	const shown = lines.slice(offset, offset + room);
-	const below = lines.length - offset - shown.length;
+	const {offset, shown, footer} = scrollWindow(lines, scroll, Math.max(1, height - 4));
 	const failColour = levelColour(theme, 'crit');
 	return (
 		<Box flexDirection="column" width={width} height={height} borderStyle={theme.border} paddingX={1} overflow="hidden">
@@ -109,7 +107,7 @@ export function ProbesOverlay({width, height, probes, scroll}: {width: number; h
 				</Text>
 			))}
 			<Text dimColor wrap="truncate-end">
-				{below > 0 || offset > 0 ? `${offset > 0 ? `${offset} above, ` : ''}${below} more · j/k scroll · ` : ''}Esc closes this list
+				{footer}
 			</Text>
 		</Box>
 	);

@@ -1,6 +1,6 @@
 // The shell face of drills: `labwatch partition`, `labwatch heal`, `labwatch drills`. Each returns an exit code
 // and prints one-line errors; the lead wires them into cli.ts.
-import {createInterface} from 'node:readline/promises';
+import {askTerminal} from '../ask-terminal.js';
 import {readFile} from 'node:fs/promises';
 import type {Config} from '../config/schema.js';
 import {DrillRunner, type DrillPlan} from './runner.js';
@@ -88,14 +88,6 @@ export function formatPlan(plan: DrillPlan): string {
 	return `${lines.join('\n')}\n`;
 }
 
-async function askTerminal(question: string): Promise<boolean> {
-	const reader = createInterface({input: process.stdin, output: process.stdout});
-	try {
-		return /^y(es)?$/i.test((await reader.question(question)).trim());
-	} finally {
-		reader.close();
-	}
-}
 
 /** `labwatch partition [--ttl 60s] [--dry-run] [--yes] [--force]`. */
 export async function runPartitionCommand(options: PartitionCommandOptions): Promise<number> {

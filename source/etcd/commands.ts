@@ -1,7 +1,7 @@
 // The shell face of the etcd drill, mirroring `labwatch partition` / `labwatch heal`:
 //   labwatch etcd-drill [--ttl 60s] [--member NAME] [--dry-run] [--yes]   stop the leader (again: another member)
 //   labwatch etcd-heal [--dry-run]                                        start every member a drill stopped
-import {createInterface} from 'node:readline/promises';
+import {askTerminal} from '../ask-terminal.js';
 import type {Config} from '../config/schema.js';
 import {formatCommand} from '../drill/plan.js';
 import {EtcdPoller} from './poller.js';
@@ -60,14 +60,6 @@ export function formatStopPlan(plan: EtcdStopPlan): string {
 	].join('\n');
 }
 
-async function askTerminal(question: string): Promise<boolean> {
-	const reader = createInterface({input: process.stdin, output: process.stdout});
-	try {
-		return /^y(es)?$/i.test((await reader.question(question)).trim());
-	} finally {
-		reader.close();
-	}
-}
 
 function warnings(drill: EtcdDrill, stderr: Output): void {
 	for (const warning of drill.drainWarnings()) stderr.write(`labwatch: warning: ${warning}\n`);
