@@ -27,6 +27,11 @@ const clientNodeConfigOnly: Plugin = {
 // pane's garbage is small and short-lived; measured: idle RSS 132 -> 102-107 MiB at 2 x 500 pods, with no
 // measurable CPU change. `node dist/labwatch.js` skips them; `labwatch` and `npm start` use them.
 const launcherNodeFlags = ['--max-semi-space-size=1'];
+// glibc tuning for the same process (env -S sets them, then execs node in place): one malloc arena and a
+// 128 KiB trim threshold, so the native memory freed after parsing large list pages goes back to the system
+// instead of staying in per-thread arenas. Measured at 2 x 5,000 real pods: RSS ~205 -> ~160 MiB. macOS's
+// libc ignores them.
+const launcherEnv = ['MALLOC_ARENA_MAX=1', 'MALLOC_TRIM_THRESHOLD_=131072'];
 
 rmSync('dist', {recursive: true, force: true});
 
@@ -53,7 +58,7 @@ await build({
 	// in a chunk and needed in the entry).
 	banner: {
 		js: [
-			`#!/usr/bin/env -S node ${launcherNodeFlags.join(' ')}`,
+			`#!/usr/bin/env -S ${launcherEnv.join(' ')} node ${launcherNodeFlags.join(' ')}`,
 			"import {createRequire as __labwatchCreateRequire} from 'node:module';",
 			'const require = __labwatchCreateRequire(import.meta.url);',
 		].join('\n'),

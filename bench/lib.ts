@@ -12,8 +12,19 @@ export const cli = join(root, 'dist/labwatch.js');
 
 /** The V8 flags the launcher's shebang gives labwatch (`#!/usr/bin/env -S node FLAGS`): measured as users run it. */
 export function launcherFlags(): string[] {
+	return shebangWords().filter(word => word.startsWith('--'));
+}
+
+/** The VAR=value assignments the entry's shebang (`env -S`) sets for the process, as an env object. */
+export function launcherEnv(): Record<string, string> {
+	const words = shebangWords();
+	const node = words.indexOf('node');
+	return Object.fromEntries(words.slice(0, Math.max(0, node)).flatMap(word => (/^[A-Z_][A-Z0-9_]*=/.test(word) ? [[word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]] : [])));
+}
+
+function shebangWords(): string[] {
 	const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
-	return shebang.replace(/^#!\S*env -S node\s*/, '').split(/\s+/).filter(flag => flag.startsWith('--'));
+	return shebang.replace(/^#!\S*env -S\s*/, '').split(/\s+/).filter(Boolean);
 }
 /** Scratch space (gitignored): configs, kubeconfigs, traces, the floor bundle, profiles. */
 export const work = join(root, '.tmp/bench');
@@ -220,7 +231,7 @@ export async function startPane(options: {script: string; args?: string[]; nodeA
 		});
 	}
 	const session = `bench${process.pid}-${++sessions}`;
-	const env = Object.entries({LABWATCH_TRACE: options.trace, ...options.env}).map(([key, value]) => `${key}=${quote(value)}`);
+	const env = Object.entries({...(options.script === cli ? launcherEnv() : {}), LABWATCH_TRACE: options.trace, ...options.env}).map(([key, value]) => `${key}=${quote(value)}`);
 	const command = ['exec', 'env', '-u', 'CI', '-u', 'CONTINUOUS_INTEGRATION', ...env, quote(process.execPath), ...[...(options.script === cli ? launcherFlags() : []), ...(options.nodeArgs ?? [])].map(quote), quote(options.script), ...(options.args ?? []).map(quote)].join(' ');
 	const spawnedAtMs = Date.now();
 	tmux('new-session', '-d', '-s', session, '-x', String(options.cols ?? 100), '-y', String(options.rows ?? 30), command);

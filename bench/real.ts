@@ -21,6 +21,7 @@ import {
 	cpuSeconds,
 	frames,
 	keyLatencies,
+	launcherEnv,
 	launcherFlags,
 	max,
 	median,
@@ -186,7 +187,7 @@ async function realStart(lab: Lab, ctx: RealContext): Promise<void> {
 		floorMs.push(frame.sinceStartMs);
 		tui.push(live.sinceStartMs);
 		ratios.push(live.sinceStartMs / frame.sinceStartMs);
-		const result = await timed(process.execPath, [...launcherFlags(), cli, 'check', '--json', '--config', lab.config], cleanEnv(), 120_000);
+		const result = await timed(process.execPath, [...launcherFlags(), cli, 'check', '--json', '--config', lab.config], cleanEnv(launcherEnv()), 120_000);
 		if (!(JSON.parse(result.stdout) as {clusters?: unknown}).clusters) throw new Error(`check --json printed no clusters: ${result.stdout.slice(0, 200)}`);
 		check.push(result.wallMs);
 		let pair = 0;

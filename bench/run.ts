@@ -25,6 +25,7 @@ import {
 	buildFloor,
 	cleanupAll,
 	cli,
+	launcherEnv,
 	launcherFlags,
 	cpuSeconds,
 	frames,
@@ -143,7 +144,7 @@ async function start(): Promise<void> {
 			tuiFromSpawn.push(live.atMs - pane.spawnedAtMs);
 			ratios.push(live.sinceStartMs / frame.sinceStartMs);
 
-			const result = await timed(process.execPath, [...launcherFlags(), cli, 'check', '--json', '--config', sim.config], cleanEnv());
+			const result = await timed(process.execPath, [...launcherFlags(), cli, 'check', '--json', '--config', sim.config], cleanEnv(launcherEnv()));
 			const report = JSON.parse(result.stdout) as {clusters?: Array<{pods?: unknown}>};
 			if (!report.clusters) throw new Error(`check --json printed no clusters: ${result.stdout.slice(0, 200)}`);
 			check.push(result.wallMs);
