@@ -5,6 +5,7 @@ import {homedir} from 'node:os';
 import {join} from 'node:path';
 import type {CommandRecord, HealTimer} from './types.js';
 import {terminalSafeLines} from '../text/terminal-safe.js';
+import {errorLine} from '../text/error-line.js';
 
 export function stateDirFrom(env: NodeJS.ProcessEnv = process.env): string {
 	const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
@@ -48,6 +49,19 @@ export class Journal {
 		return join(this.dir, 'journal.jsonl');
 	}
 
+	/**
+	 * Appends, and says in words (naming the file) when it cannot: a journal that cannot be written must not
+	 * stop a cut, a stop or a heal.
+	 */
+	async tryAppend(entry: JournalEntry): Promise<string | undefined> {
+		try {
+			await this.append(entry);
+			return undefined;
+		} catch (error) {
+			return `journal not written: ${this.path}: ${errorLine(error)}`;
+		}
+	}
+
 	async append(entry: JournalEntry): Promise<void> {
 		await mkdir(this.dir, {recursive: true});
 		const handle = await open(this.path, 'a', 0o600);
@@ -69,7 +83,7 @@ export class Journal {
 			text = await readFile(this.path, 'utf8');
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
-			this.lastRead = {skipped: 0, error: code === 'ENOENT' ? undefined : oneLine(error)};
+			this.lastRead = {skipped: 0, error: code === 'ENOENT' ? undefined : errorLine(error)};
 			return [];
 		}
 		const entries: JournalEntry[] = [];
@@ -171,9 +185,6 @@ export function journalEntryFrom(value: unknown): JournalEntry | undefined {
 	};
 }
 
-function oneLine(error: unknown): string {
-	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-}
 
 /** temp file in the same directory, fsync, rename: a reader sees the old file or the new one, never half. */
 export async function writeAtomic(path: string, text: string): Promise<void> {

@@ -17,6 +17,7 @@ import {join} from 'node:path';
 import {stat} from 'node:fs/promises';
 import {newDrillId, validDrillId} from './validate.js';
 import {PointLocks} from './point-lock.js';
+import {errorLine} from '../text/error-line.js';
 
 export const defaultTtlMs = 60_000;
 /** Pumba caps its cleanup too: a drill is a short experiment, never a standing firewall. */
@@ -87,9 +88,6 @@ export interface HealSummary {
 
 type Listener = () => void;
 
-function oneLine(error: unknown): string {
-	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-}
 
 export class DrillRunner {
 	readonly journal: Journal;
@@ -268,8 +266,8 @@ export class DrillRunner {
 			if (live) return {ok: false, error: live};
 			return await this.applyCut(plan, refused);
 		} catch (error) {
-			this.setProgress({phase: 'failed', error: oneLine(error)});
-			return {ok: false, error: oneLine(error)};
+			this.setProgress({phase: 'failed', error: errorLine(error)});
+			return {ok: false, error: errorLine(error)};
 		} finally {
 			await unlock?.();
 			this.busy = false;
@@ -416,8 +414,8 @@ export class DrillRunner {
 			this.setProgress({phase: 'healed', timeline: this.recorder?.timeline() ?? [], reportPath});
 			return {ok: true, value: {drillIds: [...drillIds], outcomes, reportPath}};
 		} catch (error) {
-			this.setProgress({phase: 'failed', error: oneLine(error)});
-			return {ok: false, error: oneLine(error)};
+			this.setProgress({phase: 'failed', error: errorLine(error)});
+			return {ok: false, error: errorLine(error)};
 		} finally {
 			await unlock?.();
 			this.busy = false;
@@ -630,7 +628,7 @@ export class DrillRunner {
 		try {
 			return await this.journal.writeReport(drillId, {...report, ...context}, reportMarkdown(report, context));
 		} catch (error) {
-			this.warn(`report not written: ${this.journal.reportPath(drillId, 'json')}: ${oneLine(error)}`);
+			this.warn(`report not written: ${this.journal.reportPath(drillId, 'json')}: ${errorLine(error)}`);
 			return undefined;
 		}
 	}
@@ -648,20 +646,16 @@ export class DrillRunner {
 		try {
 			return await this.journal.writeReport(recorder.drillId, {...report, ...context}, reportMarkdown(report, context));
 		} catch (error) {
-			this.warn(`report not written: ${this.journal.reportPath(recorder.drillId, 'json')}: ${oneLine(error)}`);
+			this.warn(`report not written: ${this.journal.reportPath(recorder.drillId, 'json')}: ${errorLine(error)}`);
 			return undefined;
 		}
 	}
 
 	private async safeAppend(entry: JournalEntry): Promise<void> {
-		try {
-			await this.journal.append(entry);
-		} catch (error) {
-			// A journal that cannot be written must not stop a cut or a heal; say so, naming the file.
-			const text = `journal not written: ${this.journal.path}: ${oneLine(error)}`;
-			this.warn(text);
-			this.setProgress({error: text});
-		}
+		const text = await this.journal.tryAppend(entry);
+		if (!text) return;
+		this.warn(text);
+		this.setProgress({error: text});
 	}
 
 	private setPartition(partition: PartitionStatus): void {

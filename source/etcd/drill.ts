@@ -16,6 +16,7 @@ import {stat} from 'node:fs/promises';
 import type {EtcdDrillStatus, EtcdStatus} from './types.js';
 import {commandArgv, memberPoint, scheduleStart, timerArgv, type MemberPoint} from './point.js';
 import {EtcdTimeline, etcdReportMarkdown} from './timeline.js';
+import {errorLine} from '../text/error-line.js';
 
 export const defaultEtcdTtlMs = 60_000;
 export const maxEtcdTtlMs = 60 * 60_000;
@@ -82,9 +83,6 @@ export interface EtcdHealSummary {
 
 type Listener = () => void;
 
-function oneLine(error: unknown): string {
-	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-}
 
 /** "e20261202-213355-k3f9": an etcd drill's id (the partition drill's start with d). */
 export function newEtcdDrillId(nowMs: number): string {
@@ -252,8 +250,8 @@ export class EtcdDrill {
 			this.setProgress({phase: 'stopped', drillId: plan.drillId, sinceMs: this.live.sinceMs, ttlMs: this.live.ttlMs, plan: undefined, timeline: this.recorder?.timeline() ?? []});
 			return {ok: true, value: plan};
 		} catch (error) {
-			this.setProgress({phase: 'failed', error: oneLine(error)});
-			return {ok: false, error: oneLine(error)};
+			this.setProgress({phase: 'failed', error: errorLine(error)});
+			return {ok: false, error: errorLine(error)};
 		} finally {
 			await release();
 			this.busy = false;
@@ -440,8 +438,8 @@ export class EtcdDrill {
 			this.setProgress({phase: 'healed', leftover: [], reportPath, timeline: this.recorder?.timeline() ?? [], plan: undefined});
 			return {ok: true, value: {drillIds, started, commands, reportPath}};
 		} catch (error) {
-			this.setProgress({phase: 'failed', error: oneLine(error)});
-			return {ok: false, error: oneLine(error)};
+			this.setProgress({phase: 'failed', error: errorLine(error)});
+			return {ok: false, error: errorLine(error)};
 		} finally {
 			await release();
 			this.busy = false;
@@ -507,7 +505,7 @@ export class EtcdDrill {
 		try {
 			return await this.journal.writeReport(recorder.drillId, {...report, points, ttlMs: this.recorderTtlMs, outcome}, etcdReportMarkdown(report, {members, ttlMs: this.recorderTtlMs, outcome}));
 		} catch (error) {
-			this.warn(`report not written: ${this.journal.reportPath(recorder.drillId, 'json')}: ${oneLine(error)}`);
+			this.warn(`report not written: ${this.journal.reportPath(recorder.drillId, 'json')}: ${errorLine(error)}`);
 			return undefined;
 		}
 	}
@@ -526,19 +524,16 @@ export class EtcdDrill {
 		try {
 			return await this.journal.writeReport(drillId, {...report, points: stops.map(stop => stop.member), ttlMs, outcome}, etcdReportMarkdown(report, {members: report.stopped.map(stop => stop.member), ttlMs, outcome}));
 		} catch (error) {
-			this.warn(`report not written: ${this.journal.reportPath(drillId, 'json')}: ${oneLine(error)}`);
+			this.warn(`report not written: ${this.journal.reportPath(drillId, 'json')}: ${errorLine(error)}`);
 			return undefined;
 		}
 	}
 
 	private async append(entry: JournalEntry): Promise<void> {
-		try {
-			await this.journal.append(entry);
-		} catch (error) {
-			const text = `journal not written: ${this.journal.path}: ${oneLine(error)}`;
-			this.warn(text);
-			this.setProgress({error: text});
-		}
+		const text = await this.journal.tryAppend(entry);
+		if (!text) return;
+		this.warn(text);
+		this.setProgress({error: text});
 	}
 
 	/** Stops the in-process timer. Stopped members stay stopped until their TTL: the timers on the points start them. */
