@@ -102,15 +102,22 @@ const ready = {type: 'Ready', status: 'True', reason: 'Exported', message: 'Serv
 before(async () => {
 	if (!available) return;
 	const binary = await ensureLabBinary();
-	[homelab, bare] = await Promise.all([
+	// allSettled, not all: when one start fails, the one that started must still be known to after(), which
+	// stops it (with Promise.all its processes outlived the failed test and held the test file open).
+	const [started, startedBare] = await Promise.allSettled([
 		startRealHomelab(['m1', 'm2'], {binary, controllerManager: false}),
 		startRealCluster({name: 'bare', binary, submariner: false, controllerManager: false}),
 	]);
+	if (started.status === 'fulfilled') homelab = started.value;
+	if (startedBare.status === 'fulfilled') bare = startedBare.value;
+	if (started.status === 'rejected') throw started.reason;
+	if (startedBare.status === 'rejected') throw startedBare.reason;
+	const [homelabStarted, bareStarted] = [started.value, startedBare.value];
 	configPath = join(directory, 'config.yaml');
 	const clusters = {
-		m1: {context: 'kind-m1', host: 'm1', kubeconfig: homelab.kubeconfigPath},
-		m2: {context: 'kind-m2', host: 'm2', kubeconfig: homelab.kubeconfigPath},
-		bare: {context: bare.context, host: 'pi', kubeconfig: bare.kubeconfigPath},
+		m1: {context: 'kind-m1', host: 'm1', kubeconfig: homelabStarted.kubeconfigPath},
+		m2: {context: 'kind-m2', host: 'm2', kubeconfig: homelabStarted.kubeconfigPath},
+		bare: {context: bareStarted.context, host: 'pi', kubeconfig: bareStarted.kubeconfigPath},
 	};
 	const hosts = {m1: {memory: '64GiB', address: '127.0.0.1'}, m2: {memory: '64GiB', address: '127.0.0.2'}, pi: {memory: '64GiB', address: '127.0.0.3'}};
 	writeFileSync(configPath, stringify({clusters, hosts}));
